@@ -1,0 +1,153 @@
+package dev.ducklift.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The declaration of a resource: everything the runtime needs besides the records themselves.
+ *
+ * @param name the resource name, unique within a pipeline; also the key of its state
+ * @param tableName the root table (defaults to the normalized resource name)
+ * @param primaryKey the primary key columns of the root table (compound allowed, may be empty)
+ * @param writeDisposition how rows land; defaults to {@link WriteDisposition#INSERT_NEW} when there
+ *     is a primary key and a cursor, else {@link WriteDisposition#APPEND}
+ * @param incremental the incremental cursor, or {@code null}
+ * @param columns declared columns, by normalized column name
+ * @param maxNestingDepth how deep nested objects flatten into columns before the rest is kept as
+ *     JSON
+ * @param schemaContract what happens with values that do not fit the schema
+ */
+public record ResourceSpec(
+    String name,
+    String tableName,
+    List<String> primaryKey,
+    WriteDisposition writeDisposition,
+    Incremental incremental,
+    Map<String, ColumnHint> columns,
+    int maxNestingDepth,
+    SchemaContract schemaContract) {
+
+  public static final int DEFAULT_MAX_NESTING_DEPTH = 10;
+
+  public ResourceSpec {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("Resource name must not be blank");
+    }
+    tableName = tableName == null || tableName.isBlank() ? name : tableName;
+    primaryKey = List.copyOf(primaryKey == null ? List.of() : primaryKey);
+    columns = Map.copyOf(columns == null ? Map.of() : columns);
+    if (writeDisposition == null) {
+      writeDisposition =
+          !primaryKey.isEmpty() && incremental != null
+              ? WriteDisposition.INSERT_NEW
+              : WriteDisposition.APPEND;
+    }
+    if ((writeDisposition == WriteDisposition.MERGE
+            || writeDisposition == WriteDisposition.INSERT_NEW)
+        && primaryKey.isEmpty()) {
+      throw new DuckliftException(
+          "Resource '"
+              + name
+              + "' uses write disposition "
+              + writeDisposition.configName()
+              + ", which needs a primary key");
+    }
+    if (maxNestingDepth < 0) {
+      throw new IllegalArgumentException("Max nesting depth must be >= 0: " + maxNestingDepth);
+    }
+    schemaContract = schemaContract == null ? SchemaContract.EVOLVE : schemaContract;
+  }
+
+  public Optional<Incremental> incrementalCursor() {
+    return Optional.ofNullable(incremental);
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(name);
+    b.tableName = tableName;
+    b.primaryKey = new ArrayList<>(primaryKey);
+    b.writeDisposition = writeDisposition;
+    b.incremental = incremental;
+    b.columns = new LinkedHashMap<>(columns);
+    b.maxNestingDepth = maxNestingDepth;
+    b.schemaContract = schemaContract;
+    return b;
+  }
+
+  /** Builds a {@link ResourceSpec}. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private String tableName;
+    private List<String> primaryKey = new ArrayList<>();
+    private WriteDisposition writeDisposition;
+    private Incremental incremental;
+    private Map<String, ColumnHint> columns = new LinkedHashMap<>();
+    private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
+    private SchemaContract schemaContract = SchemaContract.EVOLVE;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder tableName(String tableName) {
+      this.tableName = tableName;
+      return this;
+    }
+
+    public Builder primaryKey(String... columns) {
+      this.primaryKey = new ArrayList<>(List.of(columns));
+      return this;
+    }
+
+    public Builder primaryKey(List<String> columns) {
+      this.primaryKey = new ArrayList<>(columns);
+      return this;
+    }
+
+    public Builder writeDisposition(WriteDisposition writeDisposition) {
+      this.writeDisposition = writeDisposition;
+      return this;
+    }
+
+    public Builder incremental(Incremental incremental) {
+      this.incremental = incremental;
+      return this;
+    }
+
+    public Builder column(ColumnHint hint) {
+      this.columns.put(hint.name(), hint);
+      return this;
+    }
+
+    public Builder maxNestingDepth(int depth) {
+      this.maxNestingDepth = depth;
+      return this;
+    }
+
+    public Builder schemaContract(SchemaContract contract) {
+      this.schemaContract = contract;
+      return this;
+    }
+
+    public ResourceSpec build() {
+      return new ResourceSpec(
+          name,
+          tableName,
+          primaryKey,
+          writeDisposition,
+          incremental,
+          columns,
+          maxNestingDepth,
+          schemaContract);
+    }
+  }
+}

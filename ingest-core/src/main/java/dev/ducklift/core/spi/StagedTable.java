@@ -1,0 +1,37 @@
+package dev.ducklift.core.spi;
+
+import dev.ducklift.core.WriteDisposition;
+import dev.ducklift.core.schema.TableSchema;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One table of a staged load.
+ *
+ * @param schema the table's schema as staged (columns in staging order, system columns included)
+ * @param stagingRelation a SQL relation on the staging connection holding exactly this load's rows
+ *     of the table (for example a quoted table name or a subquery); read it, never modify it
+ * @param rowCount the number of rows in {@code stagingRelation}
+ * @param writeDisposition the root resource's disposition; child tables follow their root
+ * @param primaryKey the primary key columns (root tables); child tables are keyed by {@code
+ *     _dl_parent_id} and replaced with their parent rows
+ * @param cursorColumn the normalized cursor column of a root table, or {@code null}
+ */
+public record StagedTable(
+    TableSchema schema,
+    String stagingRelation,
+    long rowCount,
+    WriteDisposition writeDisposition,
+    List<String> primaryKey,
+    String cursorColumn) {
+  public StagedTable {
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(stagingRelation, "stagingRelation");
+    Objects.requireNonNull(writeDisposition, "writeDisposition");
+    primaryKey = List.copyOf(primaryKey == null ? List.of() : primaryKey);
+  }
+
+  public String name() {
+    return schema.name();
+  }
+}
