@@ -1,0 +1,181 @@
+package dev.ducklift.ducklake;
+
+import dev.ducklift.ducklake.catalog.CatalogDatabase;
+import dev.ducklift.ducklake.catalog.CatalogLocation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A DuckLake: a catalog (DuckDB file or PostgreSQL) plus a data path holding the Parquet files.
+ * Entry point of the write API ({@link #newTransaction()}).
+ *
+ * <p>Thread-safe: any number of transactions may be built and committed concurrently, from this and
+ * from other processes; commits are optimistic and retried on conflicts.
+ */
+public final class DuckLake implements AutoCloseable {
+  private static final String CREATED_BY = "Ducklift";
+
+  private final CatalogDatabase catalog;
+  private final String dataPath;
+  private final DuckLakeOptions options;
+
+  private DuckLake(CatalogDatabase catalog, String dataPath, DuckLakeOptions options) {
+    this.catalog = catalog;
+    this.dataPath = dataPath;
+    this.options = options;
+  }
+
+  /**
+   * Opens an existing lake for reading and writing.
+   *
+   * @param dataPath the data directory; {@code null} uses the catalog's {@code data_path}; a value
+   *     overrides it for this process (like the official {@code OVERRIDE_DATA_PATH})
+   * @throws DuckLakeException if the catalog is unreachable, holds no lake, or has a format version
+   *     other than 1.0
+   */
+  public static DuckLake open(CatalogLocation catalog, Path dataPath) {
+    return open(catalog, dataPath, DuckLakeOptions.DEFAULTS);
+  }
+
+  /** Like {@link #open(CatalogLocation, Path)} with options. */
+  public static DuckLake open(CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
+    return openExisting(catalog, dataPath, options, false);
+  }
+
+  /** Opens an existing lake read-only (a DuckDB catalog file is attached read-only). */
+  public static DuckLake openReadOnly(CatalogLocation catalog, Path dataPath) {
+    return openExisting(catalog, dataPath, DuckLakeOptions.DEFAULTS, true);
+  }
+
+  /**
+   * Creates a new lake: the catalog tables, snapshot 0 with schema {@code main}, and the data
+   * directory.
+   *
+   * @throws DuckLakeException if a lake exists there already, or the catalog or the data path
+   *     cannot be written
+   */
+  public static DuckLake create(CatalogLocation catalog, Path dataPath) {
+    return create(catalog, dataPath, DuckLakeOptions.DEFAULTS);
+  }
+
+  /** Like {@link #create(CatalogLocation, Path)} with options. */
+  public static DuckLake create(CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
+    Objects.requireNonNull(dataPath, "dataPath");
+    String path = prepareDataPath(dataPath);
+    CatalogDatabase db = CatalogDatabase.open(catalog, false, options.connectionDecorator());
+    try {
+      if (db.isInitialized()) {
+        throw new DuckLakeException("A DuckLake exists already in the catalog " + catalog);
+      }
+      db.initialize(path, CREATED_BY);
+      return new DuckLake(db, path, options);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Opens the lake if the catalog holds one, else creates it. */
+  public static DuckLake openOrCreate(CatalogLocation catalog, Path dataPath) {
+    return openOrCreate(catalog, dataPath, DuckLakeOptions.DEFAULTS);
+  }
+
+  /** Like {@link #openOrCreate(CatalogLocation, Path)} with options. */
+  public static DuckLake openOrCreate(
+      CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
+    Objects.requireNonNull(dataPath, "dataPath");
+    CatalogDatabase db = CatalogDatabase.open(catalog, false, options.connectionDecorator());
+    try {
+      String path = prepareDataPath(dataPath);
+      if (!db.isInitialized()) {
+        try {
+          db.initialize(path, CREATED_BY);
+        } catch (DuckLakeException e) {
+          // another process may have created it at the same moment
+          if (!db.isInitialized()) {
+            throw e;
+          }
+        }
+      }
+      db.checkVersion();
+      return new DuckLake(db, path, options);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static DuckLake openExisting(
+      CatalogLocation catalog, Path dataPath, DuckLakeOptions options, boolean readOnly) {
+    CatalogDatabase db = CatalogDatabase.open(catalog, readOnly, options.connectionDecorator());
+    try {
+      if (!db.isInitialized()) {
+        throw new DuckLakeException("The catalog " + catalog + " holds no DuckLake");
+      }
+      db.checkVersion();
+      String path;
+      if (dataPath != null) {
+        path = readOnly ? normalize(dataPath) : prepareDataPath(dataPath);
+      } else {
+        path =
+            db.dataPath()
+                .map(DuckLake::withTrailingSlash)
+                .orElseThrow(
+                    () -> new DuckLakeException("The catalog " + catalog + " has no data_path"));
+      }
+      return new DuckLake(db, path, options);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static String prepareDataPath(Path dataPath) {
+    Path abs = dataPath.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(abs);
+    } catch (IOException e) {
+      throw new DuckLakeException("Cannot create the data path " + abs + ": " + e, e);
+    }
+    if (!Files.isWritable(abs)) {
+      throw new DuckLakeException("The data path " + abs + " is not writable");
+    }
+    return normalize(abs);
+  }
+
+  private static String normalize(Path p) {
+    return withTrailingSlash(p.toAbsolutePath().normalize().toString().replace('\\', '/'));
+  }
+
+  private static String withTrailingSlash(String s) {
+    return s.endsWith("/") ? s : s + "/";
+  }
+
+  /** The catalog database. */
+  public CatalogDatabase catalog() {
+    return catalog;
+  }
+
+  /** The absolute data path, {@code /}-separated, ending in {@code /}. */
+  public String dataPath() {
+    return dataPath;
+  }
+
+  /** The options in effect. */
+  public DuckLakeOptions options() {
+    return options;
+  }
+
+  /** Releases the catalog database. Transactions of this lake must not be used afterwards. */
+  @Override
+  public void close() {
+    catalog.close();
+  }
+
+  @Override
+  public String toString() {
+    return "DuckLake[" + catalog.location() + ", data " + dataPath + "]";
+  }
+}

@@ -1,0 +1,344 @@
+package dev.ducklift.ducklake.catalog;
+
+import dev.ducklift.ducklake.DuckLakeException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The SQL database holding a DuckLake catalog. It opens JDBC connections to it, knows the qualified
+ * names of the catalog tables, creates a new catalog and checks the format version of an existing
+ * one.
+ *
+ * <p>A DuckDB-file catalog is attached (as {@value #DUCKDB_ALIAS}) to one in-memory DuckDB database
+ * per {@code CatalogDatabase}; {@link #connect()} hands out connections to that database, so every
+ * connection sees the same attached file. A new file is created with storage version v1.5.0 so that
+ * DuckDB 1.5 and 2.0 both open it. A PostgreSQL catalog gets a new pgjdbc connection per call.
+ *
+ * <p>Thread-safe. Connections returned by {@link #connect()} are not; close them.
+ */
+public final class CatalogDatabase implements AutoCloseable {
+  /** The alias under which a DuckDB catalog file is attached. */
+  public static final String DUCKDB_ALIAS = "meta";
+
+  /** The kinds of SQL database a catalog can live in. */
+  public enum Dialect {
+    DUCKDB,
+    POSTGRES
+  }
+
+  private final CatalogLocation location;
+  private final boolean readOnly;
+  private final UnaryOperator<Connection> decorator;
+  private final DuckDBConnection duckdbRoot;
+  private final String schemaPrefix;
+
+  private CatalogDatabase(
+      CatalogLocation location,
+      boolean readOnly,
+      UnaryOperator<Connection> decorator,
+      DuckDBConnection duckdbRoot) {
+    this.location = location;
+    this.readOnly = readOnly;
+    this.decorator = decorator;
+    this.duckdbRoot = duckdbRoot;
+    this.schemaPrefix =
+        location instanceof CatalogLocation.Postgres p
+            ? quote(p.schema()) + "."
+            : quote(DUCKDB_ALIAS) + ".";
+  }
+
+  /**
+   * Opens the database of a catalog (creating an empty DuckDB file if it does not exist and {@code
+   * readOnly} is false). Does not create or check the catalog tables.
+   *
+   * @throws DuckLakeException if the database cannot be reached or opened
+   */
+  public static CatalogDatabase open(CatalogLocation location, boolean readOnly) {
+    return open(location, readOnly, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #open(CatalogLocation, boolean)}, passing every connection through {@code
+   * decorator} before handing it out (used to observe or inject faults into catalog traffic).
+   */
+  public static CatalogDatabase open(
+      CatalogLocation location, boolean readOnly, UnaryOperator<Connection> decorator) {
+    Objects.requireNonNull(location, "location");
+    Objects.requireNonNull(decorator, "decorator");
+    if (location instanceof CatalogLocation.DuckDbFile f) {
+      return openDuckDb(f, readOnly, decorator);
+    }
+    CatalogDatabase db = new CatalogDatabase(location, readOnly, decorator, null);
+    db.ensurePostgresSchema();
+    return db;
+  }
+
+  private static CatalogDatabase openDuckDb(
+      CatalogLocation.DuckDbFile f, boolean readOnly, UnaryOperator<Connection> decorator) {
+    boolean exists = Files.exists(f.file());
+    if (readOnly && !exists) {
+      throw new DuckLakeException("The DuckDB catalog file " + f.file() + " does not exist");
+    }
+    if (!exists && (f.file().getParent() == null || !Files.isDirectory(f.file().getParent()))) {
+      throw new DuckLakeException(
+          "Cannot create the DuckDB catalog file " + f.file() + ": its directory does not exist");
+    }
+    DuckDBConnection root = null;
+    try {
+      root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+      String options;
+      if (readOnly) {
+        options = " (READ_ONLY)";
+      } else if (!exists) {
+        options = " (STORAGE_VERSION 'v1.5.0')";
+      } else {
+        options = "";
+      }
+      try (Statement s = root.createStatement()) {
+        s.execute(
+            "ATTACH " + literal(f.file().toString()) + " AS " + quote(DUCKDB_ALIAS) + options);
+      }
+      return new CatalogDatabase(f, readOnly, decorator, root);
+    } catch (SQLException e) {
+      closeQuietly(root);
+      throw new DuckLakeException(
+          "Cannot open the DuckDB catalog file " + f.file() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void ensurePostgresSchema() {
+    CatalogLocation.Postgres p = (CatalogLocation.Postgres) location;
+    if (readOnly || p.metadataSchema().isEmpty()) {
+      try (Connection c = connect()) {
+        return;
+      } catch (SQLException e) {
+        throw unreachable(e);
+      }
+    }
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(p.schema()));
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot create the metadata schema "
+              + p.schema()
+              + " in "
+              + location
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private DuckLakeException unreachable(SQLException e) {
+    return new DuckLakeException(
+        "Cannot connect to the catalog " + location + ": " + e.getMessage(), e);
+  }
+
+  /** The location this database was opened from. */
+  public CatalogLocation location() {
+    return location;
+  }
+
+  /** The kind of database. */
+  public Dialect dialect() {
+    return duckdbRoot != null ? Dialect.DUCKDB : Dialect.POSTGRES;
+  }
+
+  /** Whether connections are read-only (DuckDB files are attached read-only then). */
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  /**
+   * Opens a new connection (auto-commit on). The caller closes it.
+   *
+   * @throws SQLException if the database cannot be reached
+   */
+  public Connection connect() throws SQLException {
+    Connection c;
+    if (duckdbRoot != null) {
+      c = duckdbRoot.duplicate();
+    } else {
+      CatalogLocation.Postgres p = (CatalogLocation.Postgres) location;
+      Properties props = new Properties();
+      props.setProperty("user", p.user());
+      props.setProperty("password", p.password().reveal());
+      props.setProperty("ApplicationName", "ducklift");
+      props.setProperty("connectTimeout", "10");
+      props.setProperty("tcpKeepAlive", "true");
+      c = DriverManager.getConnection(p.jdbcUrl(), props);
+      if (readOnly) {
+        c.setReadOnly(true);
+      }
+    }
+    return decorator.apply(c);
+  }
+
+  /** The schema-qualified, quoted name of a catalog table: {@code "meta"."ducklake_snapshot"}. */
+  public String table(String name) {
+    return schemaPrefix + quote(name);
+  }
+
+  /** Whether the catalog tables exist (a DuckLake was created in this database). */
+  public boolean isInitialized() {
+    String schema = location instanceof CatalogLocation.Postgres p ? p.schema() : "main";
+    String sql =
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name ="
+            + " 'ducklake_metadata'"
+            + (dialect() == Dialect.DUCKDB ? " AND table_catalog = '" + DUCKDB_ALIAS + "'" : "");
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    } catch (SQLException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /**
+   * Creates the 28 catalog tables and the initial contents of a new lake (snapshot 0 with schema
+   * {@code main}), in one transaction.
+   *
+   * @param dataPath the data path as stored: absolute, {@code /}-separated, ending in {@code /}
+   * @param createdBy the {@code created_by} text
+   * @throws DuckLakeException if the tables exist already or cannot be created
+   */
+  public void initialize(String dataPath, String createdBy) {
+    if (readOnly) {
+      throw new DuckLakeException("Cannot create a lake in the read-only catalog " + location);
+    }
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        for (String[] d : CatalogTables.DEFINITIONS) {
+          s.execute("CREATE TABLE " + table(d[0]) + "(" + d[1] + ")");
+        }
+        s.execute("INSERT INTO " + table("ducklake_snapshot") + " VALUES (0, NOW(), 0, 1, 0)");
+        s.execute(
+            "INSERT INTO "
+                + table("ducklake_snapshot_changes")
+                + " VALUES (0, 'created_schema:\"main\"', NULL, NULL, NULL)");
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + table("ducklake_metadata")
+                    + " (key, value) VALUES ('version', ?), ('created_by', ?), ('data_path', ?),"
+                    + " ('encrypted', 'false')")) {
+          ps.setString(1, CatalogTables.FORMAT_VERSION);
+          ps.setString(2, createdBy);
+          ps.setString(3, dataPath);
+          ps.executeUpdate();
+        }
+        s.execute(
+            "INSERT INTO "
+                + table("ducklake_schema")
+                + " VALUES (0, '"
+                + UUID.randomUUID()
+                + "', 0, NULL, 'main', 'main/', true)");
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot create the DuckLake catalog tables in " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads and checks the catalog's format version and encryption flag.
+   *
+   * @return the version ({@code 1.0})
+   * @throws DuckLakeException naming the version if it is not one Ducklift reads and writes
+   */
+  public String checkVersion() {
+    String version = metadataValue("version").orElse(null);
+    if (version == null) {
+      throw new DuckLakeException(
+          "The DuckLake catalog "
+              + location
+              + " has no format version (ducklake_metadata.version)");
+    }
+    if (!CatalogTables.FORMAT_VERSION.equals(version)) {
+      throw new DuckLakeException(
+          "The DuckLake catalog "
+              + location
+              + " has format version "
+              + version
+              + "; Ducklift reads and writes only DuckLake "
+              + CatalogTables.FORMAT_VERSION);
+    }
+    String encrypted = metadataValue("encrypted").orElse("false");
+    if (!"false".equals(encrypted)) {
+      throw new DuckLakeException(
+          "The DuckLake catalog " + location + " is encrypted, which Ducklift does not support");
+    }
+    return version;
+  }
+
+  /** The {@code data_path} stored in the catalog, if any. */
+  public Optional<String> dataPath() {
+    return metadataValue("data_path");
+  }
+
+  /** A global ({@code scope IS NULL}) value of {@code ducklake_metadata}. */
+  public Optional<String> metadataValue(String key) {
+    try (Connection c = connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT value FROM "
+                    + table("ducklake_metadata")
+                    + " WHERE key = ? AND scope IS NULL")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read ducklake_metadata." + key + " from " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(duckdbRoot);
+  }
+
+  @Override
+  public String toString() {
+    return "CatalogDatabase[" + location + (readOnly ? ", read-only" : "") + "]";
+  }
+
+  /** Quotes an SQL identifier (doubling inner quotes). */
+  public static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  /** Quotes an SQL string literal (doubling inner single quotes). */
+  public static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing an in-memory DuckDB database cannot lose data
+      }
+    }
+  }
+}
