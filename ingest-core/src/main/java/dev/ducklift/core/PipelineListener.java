@@ -1,0 +1,54 @@
+package dev.ducklift.core;
+
+import dev.ducklift.core.spi.PromoteResult;
+
+/**
+ * Receives progress events of a pipeline run: pages, staged rows, checkpoints, promotes and the end
+ * of the run. Every method has a no-op default, so new events never break an implementation.
+ *
+ * <p>Events are delivered on the pipeline thread, in order; a listener must be quick and must not
+ * throw (an exception thrown by a listener fails the run).
+ */
+public interface PipelineListener {
+
+  /** A listener that ignores every event. */
+  PipelineListener NONE = new PipelineListener() {};
+
+  /** The run started. */
+  default void runStarted(String pipelineName) {}
+
+  /** A load left by an earlier run is about to be finished (promoted unless already committed). */
+  default void pendingLoadResumed(String resourceName, String loadId) {}
+
+  /** A resource started extracting under a new load id. */
+  default void resourceStarted(String resourceName, String loadId) {}
+
+  /**
+   * A page was received from a resource and normalized.
+   *
+   * @param records records in the page
+   * @param accepted records kept after the cursor window, missing-cursor and discard rules
+   */
+  default void pageExtracted(String resourceName, Page page, int records, int accepted) {}
+
+  /**
+   * Rows of a checkpoint were committed to staging together with their cursor positions.
+   *
+   * @param rowsInCheckpoint rows (all tables) written by this checkpoint
+   * @param rowsStagedInLoad rows (all tables) staged so far in this load
+   */
+  default void checkpointCommitted(
+      String resourceName, String loadId, long rowsInCheckpoint, long rowsStagedInLoad) {}
+
+  /** A load was committed in the destination (or found already committed there). */
+  default void loadPromoted(String resourceName, String loadId, PromoteResult result) {}
+
+  /** A promoted load was recorded in the local state and its staged rows dropped. */
+  default void loadFinished(String resourceName, String loadId) {}
+
+  /** A resource failed; the run fails with {@code error} after this event. */
+  default void resourceFailed(String resourceName, String loadId, RuntimeException error) {}
+
+  /** The run finished successfully. */
+  default void runFinished(RunResult result) {}
+}

@@ -1,0 +1,2 @@
+/** Normalized table schemas: tables, columns and column types. */
+package dev.ducklift.core.schema;
