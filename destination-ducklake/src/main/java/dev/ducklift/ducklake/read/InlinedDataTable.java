@@ -5,12 +5,13 @@ import java.util.Map;
 /**
  * A registered {@code ducklake_inlined_data_<table>_<version>} table.
  *
- * @param columnIds the column id of each user column of the inlined table, by its name there
+ * @param columns the table's top-level columns as they were at that schema version, by name (the
+ *     inlined table's user columns carry these names and types)
  */
 public record InlinedDataTable(
-    long tableId, String name, long schemaVersion, Map<String, Long> columnIds) {
+    long tableId, String name, long schemaVersion, Map<String, LakeColumn> columns) {
 
   public InlinedDataTable {
-    columnIds = Map.copyOf(columnIds);
+    columns = Map.copyOf(columns);
   }
 }
