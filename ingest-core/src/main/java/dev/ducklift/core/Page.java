@@ -22,16 +22,34 @@ import java.util.Objects;
  * @param stateKey the key under which the cursor of these records is tracked: {@code ""} for the
  *     resource's single watermark, or a parent key (for example a parent record's id) when a
  *     resource keeps one watermark per parent
+ * @param positions watermarks the resource sets itself, by state key, committed together with this
+ *     page exactly like the maximum the runtime tracks under {@code stateKey} (and readable in the
+ *     next run through {@link ExtractContext#lastValue(String)}); for a composite cursor, such as a
+ *     timestamp plus the id that breaks ties between equal timestamps, the resource reports the
+ *     tiebreak here. Must not name {@code stateKey}. Empty for most resources
  */
-public record Page(List<Map<String, Object>> records, String description, String stateKey) {
+public record Page(
+    List<Map<String, Object>> records,
+    String description,
+    String stateKey,
+    Map<String, CursorValue> positions) {
   public Page {
     Objects.requireNonNull(records, "records");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(stateKey, "stateKey");
+    positions = positions == null ? Map.of() : Map.copyOf(positions);
+    if (positions.containsKey(stateKey)) {
+      throw new IllegalArgumentException(
+          "Page positions must not name the page's own state key '" + stateKey + "'");
+    }
+  }
+
+  public Page(List<Map<String, Object>> records, String description, String stateKey) {
+    this(records, description, stateKey, Map.of());
   }
 
   public Page(List<Map<String, Object>> records, String description) {
-    this(records, description, "");
+    this(records, description, "", Map.of());
   }
 
   public int size() {
