@@ -1,0 +1,196 @@
+package dev.ducklift.rest.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON parsing that keeps numbers exact (decimals as {@link java.math.BigDecimal} with their scale,
+ * big integers as {@link java.math.BigInteger}) and turns trees into plain Java records.
+ */
+public final class Json {
+  /** Shared, thread-safe mapper for response bodies. */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
+
+  /** Record-list keys tried, in order, when no data selector is given. */
+  public static final List<String> RECORD_LIST_KEYS =
+      List.of(
+          "data",
+          "items",
+          "results",
+          "records",
+          "entries",
+          "rows",
+          "objects",
+          "values",
+          "value",
+          "elements",
+          "list",
+          "hits",
+          "content",
+          "docs",
+          "documents",
+          "nodes",
+          "edges");
+
+  private Json() {}
+
+  /** Parses a whole body; trailing garbage and truncation are errors. */
+  public static JsonNode parse(byte[] body) throws IOException {
+    try (JsonParser parser = MAPPER.createParser(body)) {
+      JsonNode node = MAPPER.readTree(parser);
+      if (node == null || node.isMissingNode()) {
+        throw new IOException("the body is empty");
+      }
+      return node;
+    }
+  }
+
+  /**
+   * Finds the record list of a response when no data selector is given: a top-level array; else the
+   * first of {@link #RECORD_LIST_KEYS} (also one level down, as in {@code hits.hits} or {@code
+   * data.items}) holding an array; else the only array-valued field; else the object itself as one
+   * record.
+   */
+  public static List<JsonNode> autoSelect(JsonNode root) {
+    if (root.isArray()) {
+      return elements(root);
+    }
+    if (!root.isObject()) {
+      return List.of();
+    }
+    for (String key : RECORD_LIST_KEYS) {
+      JsonNode child = root.get(key);
+      if (child != null && child.isArray()) {
+        return elements(child);
+      }
+      if (child != null && child.isObject()) {
+        for (String inner : RECORD_LIST_KEYS) {
+          JsonNode grandChild = child.get(inner);
+          if (grandChild != null && grandChild.isArray()) {
+            return elements(grandChild);
+          }
+        }
+      }
+    }
+    JsonNode onlyArray = null;
+    int arrays = 0;
+    for (Iterator<JsonNode> it = root.elements(); it.hasNext(); ) {
+      JsonNode child = it.next();
+      if (child.isArray()) {
+        onlyArray = child;
+        arrays++;
+      }
+    }
+    if (arrays == 1) {
+      return elements(onlyArray);
+    }
+    return List.of(root);
+  }
+
+  /** The records selected by {@code selector} (each array selected contributes its elements). */
+  public static List<JsonNode> select(JsonNode root, JsonPath selector) {
+    List<JsonNode> found = selector.select(root);
+    List<JsonNode> records = new ArrayList<>();
+    for (JsonNode node : found) {
+      if (node.isArray()) {
+        node.elements().forEachRemaining(records::add);
+      } else if (!node.isNull()) {
+        records.add(node);
+      }
+    }
+    return records;
+  }
+
+  private static List<JsonNode> elements(JsonNode array) {
+    List<JsonNode> list = new ArrayList<>(array.size());
+    array.elements().forEachRemaining(list::add);
+    return list;
+  }
+
+  /** Converts an object node into a mutable record map with exact numbers. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> toRecord(JsonNode node) {
+    Object value = toJava(node);
+    if (value instanceof Map<?, ?> map) {
+      return (Map<String, Object>) map;
+    }
+    Map<String, Object> wrapped = new LinkedHashMap<>();
+    wrapped.put("value", value);
+    return wrapped;
+  }
+
+  /** Converts a JSON tree into maps, lists, strings, booleans and exact numbers. */
+  public static Object toJava(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>(Math.max(4, node.size() * 4 / 3 + 1));
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        map.put(e.getKey(), toJava(e.getValue()));
+      }
+      return map;
+    }
+    if (node.isArray()) {
+      List<Object> list = new ArrayList<>(node.size());
+      for (JsonNode element : node) {
+        list.add(toJava(element));
+      }
+      return list;
+    }
+    if (node.isTextual()) {
+      return node.textValue();
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isInt()) {
+      return node.intValue();
+    }
+    if (node.isLong()) {
+      return node.longValue();
+    }
+    if (node.isBigInteger()) {
+      return node.bigIntegerValue();
+    }
+    if (node.isBigDecimal()) {
+      return node.decimalValue();
+    }
+    if (node.isNumber()) {
+      return node.numberValue();
+    }
+    if (node.isBinary()) {
+      try {
+        return node.binaryValue();
+      } catch (IOException e) {
+        return node.asText();
+      }
+    }
+    return node.asText();
+  }
+
+  /** A JSON node for a Java value (used to put placeholders and cursors into bodies). */
+  public static JsonNode toNode(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+}
