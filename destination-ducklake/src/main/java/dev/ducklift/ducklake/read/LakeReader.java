@@ -48,10 +48,13 @@ public final class LakeReader implements AutoCloseable {
   private final String dataPath;
   private final String version;
   private final Map<String, ParquetNode> parquetSchemas = new ConcurrentHashMap<>();
+  private final boolean ownsCatalog;
   private Connection schemaEngine;
 
-  private LakeReader(Connection catalog, String metadataSchema, String dataPathOverride) {
+  private LakeReader(
+      Connection catalog, String metadataSchema, String dataPathOverride, boolean ownsCatalog) {
     this.catalog = catalog;
+    this.ownsCatalog = ownsCatalog;
     this.dialect = detectDialect(catalog);
     this.prefix =
         metadataSchema == null || metadataSchema.isBlank()
@@ -82,7 +85,7 @@ public final class LakeReader implements AutoCloseable {
    * the catalog's {@code data_path}.
    */
   public static LakeReader open(Connection catalog) {
-    return new LakeReader(catalog, null, null);
+    return new LakeReader(catalog, null, null, false);
   }
 
   /**
@@ -96,7 +99,45 @@ public final class LakeReader implements AutoCloseable {
    */
   public static LakeReader open(
       Connection catalog, String metadataSchema, String dataPathOverride) {
-    return new LakeReader(catalog, metadataSchema, dataPathOverride);
+    return new LakeReader(catalog, metadataSchema, dataPathOverride, false);
+  }
+
+  /**
+   * Opens a reader on a catalog database, with its own catalog connection (closed by {@link
+   * #close()}).
+   *
+   * @param dataPathOverride a data path replacing the catalog's; null to use the catalog's
+   */
+  public static LakeReader open(
+      dev.ducklift.ducklake.catalog.CatalogDatabase database, String dataPathOverride) {
+    Connection connection;
+    try {
+      connection = database.connect();
+    } catch (java.sql.SQLException e) {
+      throw new DuckliftException(
+          "Cannot connect to the catalog " + database.location() + ": " + e.getMessage(), e);
+    }
+    String schema =
+        database.location() instanceof dev.ducklift.ducklake.catalog.CatalogLocation.Postgres p
+            ? p.schema()
+            : dev.ducklift.ducklake.catalog.CatalogDatabase.DUCKDB_ALIAS;
+    try {
+      return new LakeReader(connection, schema, dataPathOverride, true);
+    } catch (RuntimeException e) {
+      try {
+        connection.close();
+      } catch (java.sql.SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a reader on a lake's catalog and data path (the lake stays open and owned by the caller).
+   */
+  public static LakeReader open(dev.ducklift.ducklake.DuckLake lake) {
+    return open(lake.catalog(), lake.dataPath());
   }
 
   /** The catalog connection given at open. */
@@ -655,6 +696,13 @@ public final class LakeReader implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (ownsCatalog) {
+      try {
+        catalog.close();
+      } catch (SQLException e) {
+        throw new DuckliftException("Cannot close the catalog connection: " + e.getMessage(), e);
+      }
+    }
     if (schemaEngine != null) {
       try {
         schemaEngine.close();

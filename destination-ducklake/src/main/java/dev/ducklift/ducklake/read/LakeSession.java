@@ -181,7 +181,7 @@ public final class LakeSession implements AutoCloseable {
     return sql(
         "SELECT * FROM ("
             + String.join(" UNION ALL ", parts)
-            + ") ORDER BY snapshot_id, rowid, change_type DESC");
+            + ") ORDER BY snapshot_id, rowid, change_type");
   }
 
   private boolean existedAt(LakeTable table, long snapshotId) {

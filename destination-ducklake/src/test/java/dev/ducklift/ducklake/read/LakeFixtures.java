@@ -1,5 +1,7 @@
 package dev.ducklift.ducklake.read;
 
+import dev.ducklift.ducklake.catalog.CatalogDatabase;
+import dev.ducklift.ducklake.catalog.CatalogLocation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,6 +90,30 @@ public final class LakeFixtures {
   /** A reader over a copied fixture, with the data path overridden to the copy's data folder. */
   public static LakeReader reader(Connection catalog, Path lake) {
     return LakeReader.open(catalog, null, lake.resolve("data").toString());
+  }
+
+  /** A copied fixture opened through the catalog database, as the lake's own code opens it. */
+  public record OpenLake(CatalogDatabase database, LakeReader reader) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        reader.close();
+      } finally {
+        database.close();
+      }
+    }
+  }
+
+  /** Opens a copied fixture through {@link CatalogDatabase} with its data path overridden. */
+  public static OpenLake open(Path lake, boolean readOnly) {
+    CatalogDatabase database =
+        CatalogDatabase.open(CatalogLocation.duckdb(lake.resolve("catalog.ducklake")), readOnly);
+    try {
+      return new OpenLake(database, LakeReader.open(database, lake.resolve("data").toString()));
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   /** Lines of a CSV file without its header, split on commas outside double quotes. */

@@ -78,9 +78,8 @@ class OfficialFixturesIT {
 
   private void checkSnapshot(Path lake, long snapshot, TreeSet<String> wantedTables)
       throws SQLException, java.io.IOException {
-    try (Connection catalog = LakeFixtures.openCatalog(lake, true);
-        LakeReader reader = LakeFixtures.reader(catalog, lake);
-        LakeSession session = reader.at(snapshot)) {
+    try (LakeFixtures.OpenLake open = LakeFixtures.open(lake, true);
+        LakeSession session = open.reader().at(snapshot)) {
       TreeSet<String> actualTables = new TreeSet<>();
       for (LakeTable t : session.tables()) {
         actualTables.add(t.qualifiedName());
