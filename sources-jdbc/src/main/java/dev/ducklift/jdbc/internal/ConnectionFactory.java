@@ -1,0 +1,144 @@
+package dev.ducklift.jdbc.internal;
+
+import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.Secret;
+import dev.ducklift.jdbc.spi.JdbcDialect;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Opens prepared connections for one source. Credentials are revealed only into the driver's
+ * connection properties; messages show the URL without user info and parameters, and any credential
+ * a driver echoes in its own message is masked.
+ */
+public final class ConnectionFactory {
+  private final String sourceName;
+  private final String url;
+  private final Secret user;
+  private final Secret password;
+  private final Map<String, String> properties;
+  private final JdbcDialect dialect;
+
+  public ConnectionFactory(
+      String sourceName,
+      String url,
+      Secret user,
+      Secret password,
+      Map<String, String> properties,
+      JdbcDialect dialect) {
+    this.sourceName = Objects.requireNonNull(sourceName, "sourceName");
+    this.url = Objects.requireNonNull(url, "url");
+    this.user = user;
+    this.password = password;
+    this.properties = Map.copyOf(properties);
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
+  }
+
+  public JdbcDialect dialect() {
+    return dialect;
+  }
+
+  /**
+   * Opens and prepares a connection.
+   *
+   * @throws DuckliftException naming the source and the redacted URL
+   */
+  public Connection open() {
+    Properties props = new Properties();
+    props.putAll(properties);
+    if (user != null) {
+      props.setProperty("user", user.reveal());
+    }
+    if (password != null) {
+      props.setProperty("password", password.reveal());
+    }
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection(url, props);
+    } catch (SQLException e) {
+      throw new DuckliftException(
+          "Source '"
+              + sourceName
+              + "' cannot connect to "
+              + redactedUrl()
+              + ": "
+              + scrub(e.getMessage())
+              + " (SQLSTATE "
+              + e.getSQLState()
+              + ")");
+    }
+    try {
+      dialect.prepare(connection);
+      return connection;
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw new DuckliftException(
+          "Source '"
+              + sourceName
+              + "' cannot prepare a connection to "
+              + redactedUrl()
+              + ": "
+              + scrub(e.getMessage()),
+          e);
+    }
+  }
+
+  /** The URL without user info and parameters, safe for messages. */
+  public String redactedUrl() {
+    return redact(url);
+  }
+
+  static String redact(String url) {
+    String s = url;
+    int query = s.indexOf('?');
+    if (query >= 0) {
+      s = s.substring(0, query) + "?…";
+    }
+    int at = s.indexOf('@');
+    int scheme = s.indexOf("//");
+    if (at > 0 && scheme >= 0 && at > scheme) {
+      s = s.substring(0, scheme + 2) + s.substring(at + 1);
+    }
+    int semicolon = s.indexOf(';');
+    if (semicolon >= 0) {
+      s = s.substring(0, semicolon) + ";…";
+    }
+    return s;
+  }
+
+  /** Masks the credentials in a driver's message. */
+  public String scrub(String message) {
+    if (message == null) {
+      return "";
+    }
+    String s = message;
+    if (password != null && !password.reveal().isEmpty()) {
+      s = s.replace(password.reveal(), "***");
+    }
+    if (user != null && !user.reveal().isEmpty()) {
+      s = s.replace(user.reveal(), "***");
+    }
+    return s;
+  }
+
+  static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(ConnectionFactory.class)
+          .debug("Ignoring a failure to close {}: {}", c.getClass().getSimpleName(), e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ConnectionFactory[" + sourceName + ", " + redactedUrl() + "]";
+  }
+}
