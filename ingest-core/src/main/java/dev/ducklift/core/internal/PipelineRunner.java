@@ -1,15 +1,60 @@
 package dev.ducklift.core.internal;
 
+import dev.ducklift.core.CursorValue;
+import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.ExtractContext;
+import dev.ducklift.core.Page;
 import dev.ducklift.core.PipelineListener;
 import dev.ducklift.core.Resource;
+import dev.ducklift.core.ResourceSpec;
 import dev.ducklift.core.RunResult;
+import dev.ducklift.core.TableRunResult;
+import dev.ducklift.core.WriteDisposition;
+import dev.ducklift.core.schema.TableSchema;
+import dev.ducklift.core.spi.CrashPoints;
 import dev.ducklift.core.spi.Destination;
+import dev.ducklift.core.spi.PipelineState;
+import dev.ducklift.core.spi.PromoteResult;
+import dev.ducklift.core.spi.StagedLoad;
+import dev.ducklift.core.spi.StagedTable;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-/** Runs a pipeline once. */
+/**
+ * Runs a pipeline once: finishes pending staged loads, then extracts, normalizes, stages, promotes
+ * and finishes each resource in order.
+ *
+ * <p>Ordering that makes every crash point safe: staged rows and the watermarks covering them
+ * commit together in staging; the destination commits rows, state and the load id together; the
+ * local store records the watermark only after that; the staged rows are dropped last. A load still
+ * in staging on the next run is promoted, unless the destination reports it committed, in which
+ * case only the local bookkeeping is redone.
+ */
 public final class PipelineRunner {
+
+  private static final DateTimeFormatter LOAD_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String name;
+  private final Path workingDirectory;
+  private final Destination destination;
+  private final List<Resource> resources;
+  private final PipelineListener listener;
+  private final long checkpointRows;
+  private final int checkpointPages;
+  private final BooleanSupplier cancelled;
+
   public PipelineRunner(
       String name,
       Path workingDirectory,
@@ -18,9 +63,413 @@ public final class PipelineRunner {
       PipelineListener listener,
       long checkpointRows,
       int checkpointPages,
-      BooleanSupplier cancelled) {}
+      BooleanSupplier cancelled) {
+    this.name = name;
+    this.workingDirectory = workingDirectory;
+    this.destination = destination;
+    this.resources = resources;
+    this.listener = listener;
+    this.checkpointRows = checkpointRows;
+    this.checkpointPages = checkpointPages;
+    this.cancelled = cancelled;
+  }
 
   public RunResult run() {
-    throw new UnsupportedOperationException("The pipeline runtime is being written");
+    Instant startedAt = Instant.now();
+    long start = System.nanoTime();
+    listener.runStarted(name);
+    List<TableRunResult> tables = new ArrayList<>();
+    List<String> resumed = new ArrayList<>();
+    List<String> loadIds = new ArrayList<>();
+    try (StateStore state = StateStore.open(workingDirectory, name);
+        Staging staging = Staging.open(workingDirectory)) {
+      restore(state);
+      for (LoadManifest pending : staging.pendingLoads()) {
+        if (finishPending(state, staging, pending, tables)) {
+          resumed.add(pending.loadId());
+        }
+      }
+      for (Resource resource : resources) {
+        String loadId = runResource(state, staging, resource, tables);
+        if (loadId != null) {
+          loadIds.add(loadId);
+        }
+      }
+    }
+    RunResult result =
+        new RunResult(
+            name, startedAt, Duration.ofNanos(System.nanoTime() - start), resumed, loadIds, tables);
+    listener.runFinished(result);
+    return result;
+  }
+
+  private void restore(StateStore state) {
+    Optional<PipelineState> remote = destination.restoreState(name);
+    if (remote.isPresent()) {
+      if (!remote.get().resources().equals(state.pipelineState().resources())) {
+        state.restore(remote.get());
+      }
+    }
+  }
+
+  // ---- pending loads ------------------------------------------------------------------------
+
+  private boolean finishPending(
+      StateStore state, Staging staging, LoadManifest m, List<TableRunResult> results) {
+    listener.pendingLoadResumed(m.resource(), m.loadId());
+    long t0 = System.nanoTime();
+    if (destination.isCommitted(name, m.loadId())) {
+      PromoteResult already = new PromoteResult(java.util.OptionalLong.empty(), true, List.of());
+      listener.loadPromoted(m.resource(), m.loadId(), already);
+      long t1 = System.nanoTime();
+      finish(state, staging, m);
+      results.addAll(
+          tableResults(
+              m, already, Map.of("finish", Duration.ofNanos(System.nanoTime() - t1)), 0, 0));
+      return true;
+    }
+    if (!m.promotable()) {
+      staging.drop(m.loadId());
+      state.journal(m.loadId(), m.resource(), StateStore.DISCARDED);
+      return false;
+    }
+    PromoteResult promoted = promote(state, staging, m);
+    long t1 = System.nanoTime();
+    finish(state, staging, m);
+    Map<String, Duration> durations = new LinkedHashMap<>();
+    durations.put("promote", Duration.ofNanos(t1 - t0));
+    durations.put("finish", Duration.ofNanos(System.nanoTime() - t1));
+    results.addAll(tableResults(m, promoted, durations, 0, 0));
+    return true;
+  }
+
+  private PromoteResult promote(StateStore state, Staging staging, LoadManifest m) {
+    List<StagedTable> tables = new ArrayList<>();
+    boolean first = true;
+    for (LoadManifest.Table t : m.tables()) {
+      TableSchema schema = t.schema();
+      boolean root = first && !schema.isChild();
+      tables.add(
+          new StagedTable(
+              schema,
+              Staging.relation(m.loadId(), schema.name()),
+              t.rows(),
+              m.writeDisposition(),
+              root ? m.primaryKey() : List.of(),
+              root ? m.cursorColumn() : null));
+      first = false;
+    }
+    PipelineState current = state.pipelineState();
+    PipelineState covering =
+        m.advancesState()
+            ? current.with(m.resource(), new PipelineState.ResourceState(m.watermarks()))
+            : current;
+    StagedLoad load = new StagedLoad(name, m.loadId(), staging.connection(), tables, covering);
+    CrashPoints.reach(CrashPoints.BEFORE_PROMOTE);
+    PromoteResult result;
+    try {
+      result = destination.promote(load);
+    } catch (RuntimeException e) {
+      state.journal(m.loadId(), m.resource(), StateStore.STAGED);
+      throw e instanceof DuckliftException d
+          ? d
+          : new DuckliftException(
+              "Destination '"
+                  + destination.name()
+                  + "' failed to promote load "
+                  + m.loadId()
+                  + " of resource '"
+                  + m.resource()
+                  + "': "
+                  + e.getMessage(),
+              e);
+    }
+    if (result == null) {
+      throw new DuckliftException(
+          "Destination '" + destination.name() + "' returned no result for load " + m.loadId());
+    }
+    listener.loadPromoted(m.resource(), m.loadId(), result);
+    CrashPoints.reach(CrashPoints.AFTER_PROMOTE_BEFORE_FINISH);
+    return result;
+  }
+
+  private void finish(StateStore state, Staging staging, LoadManifest m) {
+    List<TableSchema> schemas = m.tables().stream().map(LoadManifest.Table::schema).toList();
+    state.finishLoad(m.loadId(), m.resource(), m.watermarks(), schemas, m.advancesState());
+    CrashPoints.reach(CrashPoints.DURING_CLEANUP);
+    staging.drop(m.loadId());
+    state.journal(m.loadId(), m.resource(), StateStore.FINISHED);
+    listener.loadFinished(m.resource(), m.loadId());
+    CrashPoints.reach(CrashPoints.AFTER_FINISH);
+  }
+
+  // ---- new loads ----------------------------------------------------------------------------
+
+  private String runResource(
+      StateStore state, Staging staging, Resource resource, List<TableRunResult> results) {
+    ResourceSpec spec = resource.spec();
+    String loadId = newLoadId();
+    state.journal(loadId, spec.name(), StateStore.EXTRACTING);
+    listener.resourceStarted(spec.name(), loadId);
+    CursorTracker tracker =
+        new CursorTracker(spec, state.pipelineState().resource(spec.name()).watermarks());
+    Extraction run = new Extraction(spec, loadId, tracker);
+    long t0 = System.nanoTime();
+    LoadManifest manifest;
+    try (Staging.LoadWriter writer = staging.begin(loadId, System.currentTimeMillis())) {
+      run.writer = writer;
+      run.normalizer = new Normalizer(spec, loadId, state.schemas(spec.name()), writer);
+      run.cursorColumn =
+          spec.incremental() == null
+              ? null
+              : run.normalizer.columnOfPath(spec.incremental().cursorPath());
+      for (NormalizedTable t : run.normalizer.tables()) {
+        writer.ensureTable(t);
+      }
+      try {
+        resource.extract(run, run::accept);
+      } catch (Exception e) {
+        throw e instanceof DuckliftException d
+            ? d
+            : new DuckliftException(
+                "Resource '" + spec.name() + "' failed in load " + loadId + ": " + e.getMessage(),
+                e);
+      }
+      if (cancelled.getAsBoolean()) {
+        throw new DuckliftException(
+            "Resource '" + spec.name() + "' was cancelled in load " + loadId);
+      }
+      long ts = System.nanoTime();
+      manifest = run.manifest(LoadManifest.STAGED);
+      writer.checkpoint(manifest);
+      run.stageNanos += System.nanoTime() - ts;
+      listener.checkpointCommitted(
+          spec.name(), loadId, run.lastCheckpointRows, writer.rowsCommitted());
+      CrashPoints.reach(CrashPoints.AFTER_STAGING_COMMIT);
+    } catch (RuntimeException e) {
+      state.journal(loadId, spec.name(), StateStore.FAILED);
+      listener.resourceFailed(spec.name(), loadId, e);
+      throw e;
+    }
+    state.journal(loadId, spec.name(), StateStore.STAGED);
+    long extractEnd = System.nanoTime();
+    Map<String, Duration> durations = new LinkedHashMap<>();
+    long total = extractEnd - t0;
+    durations.put(
+        "extract", Duration.ofNanos(Math.max(0, total - run.normalizeNanos - run.stageNanos)));
+    durations.put("normalize", Duration.ofNanos(run.normalizeNanos));
+    durations.put("stage", Duration.ofNanos(run.stageNanos));
+    boolean moves = manifest.advancesState() && !manifest.watermarks().equals(tracker.committed());
+    if (manifest.totalRows() == 0
+        && manifest.writeDisposition() != WriteDisposition.REPLACE
+        && !moves) {
+      staging.drop(loadId);
+      state.journal(loadId, spec.name(), StateStore.DISCARDED);
+      results.add(
+          new TableRunResult(
+              spec.name(),
+              run.normalizer.rootTable(),
+              loadId,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              run.discarded(),
+              null,
+              manifest.schemaChanges(),
+              durations,
+              "nothing to load"));
+      return null;
+    }
+    long tp = System.nanoTime();
+    PromoteResult promoted = promote(state, staging, manifest);
+    long tf = System.nanoTime();
+    finish(state, staging, manifest);
+    durations.put("promote", Duration.ofNanos(tf - tp));
+    durations.put("finish", Duration.ofNanos(System.nanoTime() - tf));
+    results.addAll(
+        tableResults(manifest, promoted, durations, run.discarded(), manifest.recordsExtracted()));
+    return loadId;
+  }
+
+  private List<TableRunResult> tableResults(
+      LoadManifest m,
+      PromoteResult promoted,
+      Map<String, Duration> durations,
+      long discarded,
+      long recordsExtracted) {
+    List<TableRunResult> list = new ArrayList<>();
+    boolean first = true;
+    for (LoadManifest.Table t : m.tables()) {
+      String table = t.schema().name();
+      PromoteResult.TableWriteResult w =
+          promoted.tables().stream().filter(x -> x.table().equals(table)).findFirst().orElse(null);
+      List<String> changes =
+          m.schemaChanges().stream()
+              .filter(c -> c.equals("added table " + table) || c.contains(" " + table + "."))
+              .toList();
+      list.add(
+          new TableRunResult(
+              m.resource(),
+              table,
+              m.loadId(),
+              first ? Math.max(recordsExtracted, 0) : t.rows(),
+              t.rows(),
+              w == null ? 0 : w.inserted(),
+              w == null ? 0 : w.skippedDuplicates(),
+              w == null ? 0 : w.replaced(),
+              w == null ? 0 : w.deleted(),
+              first ? discarded : 0,
+              promoted.snapshotId().isPresent() ? promoted.snapshotId().getAsLong() : null,
+              changes,
+              durations,
+              w == null ? (promoted.alreadyCommitted() ? "already committed" : "") : w.notes()));
+      first = false;
+    }
+    return list;
+  }
+
+  private static String newLoadId() {
+    return LOAD_ID_TIME.format(Instant.now()) + "_" + String.format("%08x", RANDOM.nextInt());
+  }
+
+  /** The state of one resource's extract; also its {@link ExtractContext}. */
+  private final class Extraction implements ExtractContext {
+    private final ResourceSpec spec;
+    private final String loadId;
+    private final CursorTracker tracker;
+    Staging.LoadWriter writer;
+    Normalizer normalizer;
+    String cursorColumn;
+    long records;
+    long excluded;
+    long pagesSinceCheckpoint;
+    long lastCheckpointRows;
+    long normalizeNanos;
+    long stageNanos;
+
+    Extraction(ResourceSpec spec, String loadId, CursorTracker tracker) {
+      this.spec = spec;
+      this.loadId = loadId;
+      this.tracker = tracker;
+    }
+
+    long discarded() {
+      return normalizer.rowsDiscarded() + tracker.outside() + excluded;
+    }
+
+    @SuppressWarnings("unchecked")
+    boolean accept(Page page) {
+      if (cancelled.getAsBoolean()) {
+        throw new DuckliftException(
+            "Resource '" + spec.name() + "' was cancelled in load " + loadId);
+      }
+      long t0 = System.nanoTime();
+      List<? extends Object> list = page.records();
+      long pastEndBefore = tracker.pastEnd();
+      int accepted = 0;
+      for (int i = 0, n = list.size(); i < n; i++) {
+        Object record = list.get(i);
+        if (!(record instanceof Map<?, ?>)) {
+          throw new DuckliftException(
+              "Resource '"
+                  + spec.name()
+                  + "', table '"
+                  + normalizer.rootTable()
+                  + "': record "
+                  + i
+                  + " of "
+                  + page.description()
+                  + " is not an object: "
+                  + Normalizer.excerpt(record));
+        }
+        Map<String, Object> map = (Map<String, Object>) record;
+        CursorTracker.Decision decision =
+            tracker.accept(map, page.stateKey(), page.description(), i);
+        if (decision == CursorTracker.Decision.ACCEPT) {
+          if (normalizer.normalize(map, page.description(), i)) {
+            records++;
+            accepted++;
+          }
+        } else if (decision == CursorTracker.Decision.EXCLUDED) {
+          excluded++;
+        }
+      }
+      listener.pageExtracted(spec.name(), page, list.size(), accepted);
+      pagesSinceCheckpoint++;
+      long t1 = System.nanoTime();
+      normalizeNanos += t1 - t0;
+      if (writer.rowsSinceCheckpoint() >= checkpointRows
+          || (checkpointPages > 0 && pagesSinceCheckpoint >= checkpointPages)) {
+        long rows = writer.rowsSinceCheckpoint();
+        writer.checkpoint(manifest(LoadManifest.EXTRACTING));
+        lastCheckpointRows = rows;
+        pagesSinceCheckpoint = 0;
+        stageNanos += System.nanoTime() - t1;
+        listener.checkpointCommitted(spec.name(), loadId, rows, writer.rowsCommitted());
+        CrashPoints.reach(CrashPoints.MID_EXTRACT);
+      }
+      boolean allPastEnd = !list.isEmpty() && tracker.pastEnd() - pastEndBefore == list.size();
+      return !allPastEnd;
+    }
+
+    LoadManifest manifest(String status) {
+      List<LoadManifest.Table> tables = new ArrayList<>();
+      for (NormalizedTable t : normalizer.tables()) {
+        writer.ensureTable(t);
+        tables.add(new LoadManifest.Table(t.schema(), writer.rowsIncludingPending(t.name())));
+      }
+      return new LoadManifest(
+          loadId,
+          spec.name(),
+          status,
+          tracker.advancesState(),
+          tracker.ordered(),
+          tracker.watermarks(),
+          spec.writeDisposition(),
+          spec.primaryKey(),
+          cursorColumn,
+          tables,
+          records,
+          discarded(),
+          normalizer.schemaChanges());
+    }
+
+    @Override
+    public String pipelineName() {
+      return name;
+    }
+
+    @Override
+    public ResourceSpec spec() {
+      return spec;
+    }
+
+    @Override
+    public Optional<CursorValue> lastValue(String stateKey) {
+      return tracker.lastValue(stateKey);
+    }
+
+    @Override
+    public Optional<CursorValue> startValue(String stateKey) {
+      return tracker.startValue(stateKey);
+    }
+
+    @Override
+    public Optional<CursorValue> endValue() {
+      return tracker.endValue();
+    }
+
+    @Override
+    public Map<String, CursorValue> lastValues() {
+      return tracker.committed();
+    }
+
+    @Override
+    public boolean cancelled() {
+      return cancelled.getAsBoolean();
+    }
   }
 }

@@ -8,8 +8,43 @@ package dev.ducklift.core.spi;
  * ducklift.crash-at=name#n} for its n-th passage), reaching it halts the JVM at once with exit code
  * 86 (no shutdown hooks, no finally blocks), as a {@code kill -9} would. Without the property this
  * is a single volatile read.
+ *
+ * <p>The pipeline runtime reaches these points, in this order for each load:
+ *
+ * <ul>
+ *   <li>{@value #MID_EXTRACT}: after each checkpoint committed to staging while the resource is
+ *       still extracting
+ *   <li>{@value #AFTER_STAGING_COMMIT}: after the load's last checkpoint (extract complete) was
+ *       committed to staging
+ *   <li>{@value #BEFORE_PROMOTE}: right before {@link Destination#promote}
+ *   <li>{@value #AFTER_PROMOTE_BEFORE_FINISH}: after the destination committed, before the local
+ *       state store recorded it
+ *   <li>{@value #DURING_CLEANUP}: after the local state store recorded the load, before its staged
+ *       rows were dropped
+ *   <li>{@value #AFTER_FINISH}: after the load is completely finished
+ * </ul>
+ *
+ * Destinations may define their own points (prefix them with their name).
  */
 public final class CrashPoints {
+
+  /** After a checkpoint committed to staging, mid-extract. */
+  public static final String MID_EXTRACT = "mid-extract";
+
+  /** After the final staging commit of a load. */
+  public static final String AFTER_STAGING_COMMIT = "after-staging-commit";
+
+  /** Before the destination promote of a load. */
+  public static final String BEFORE_PROMOTE = "before-promote";
+
+  /** After the destination commit, before the local state records it. */
+  public static final String AFTER_PROMOTE_BEFORE_FINISH = "after-promote-before-finish";
+
+  /** After the local state recorded the load, before the staged rows are dropped. */
+  public static final String DURING_CLEANUP = "during-cleanup";
+
+  /** After a load is completely finished. */
+  public static final String AFTER_FINISH = "after-finish";
 
   /** The exit code of a deliberate crash. */
   public static final int EXIT_CODE = 86;

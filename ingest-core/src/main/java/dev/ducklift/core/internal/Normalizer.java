@@ -1,0 +1,980 @@
+package dev.ducklift.core.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ducklift.core.ColumnHint;
+import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.ResourceSpec;
+import dev.ducklift.core.SchemaContract;
+import dev.ducklift.core.internal.NormalizedTable.ColumnState;
+import dev.ducklift.core.internal.NormalizedTable.FieldNode;
+import dev.ducklift.core.schema.Column;
+import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.schema.TableSchema;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns records into rows of typed columns: nested objects flatten into {@code parent__child}
+ * columns, arrays become child tables {@code <table>__<field>} linked by {@code _dl_id} / {@code
+ * _dl_parent_id} / {@code _dl_list_idx}, names become snake_case, types are inferred and widened,
+ * and the schema evolves according to the resource's {@link SchemaContract}.
+ *
+ * <p>Type rules. Inference: booleans; integral numbers {@code BIGINT} (a {@code BigInteger} beyond
+ * 64 bits {@code DECIMAL(38,0)}); floats {@code DOUBLE}; {@code BigDecimal} {@code DECIMAL(38,9)}
+ * (values that do not fit it: {@code TEXT}); strings in ISO-8601 form {@code TIMESTAMPTZ} (with an
+ * offset), {@code TIMESTAMP} (without) or {@code DATE}, other strings {@code TEXT}; Java time
+ * values their SQL types; {@code UUID}; {@code byte[]} {@code BINARY}; a {@code Duration} its
+ * ISO-8601 text; objects and arrays beyond the nesting depth {@code JSON}. A value is coerced into
+ * an existing column when it fits (a number into a text column, an ISO string into a timestamp
+ * column, {@code "42"} into a bigint column). Otherwise the column widens when it can ({@code
+ * SMALLINT/INTEGER -> BIGINT -> DOUBLE or DECIMAL}, {@code REAL -> DOUBLE}).
+ *
+ * <p>A value that can neither fit nor widen is governed by the contract. Under {@code evolve} it
+ * goes to a <em>variant column</em> {@code <column>__v_<type>} typed after the value (for example
+ * {@code price__v_text}), so existing typed data never changes. Contracts apply to tables that
+ * already have a schema (from an earlier load, or declared column hints on the root table under
+ * {@code freeze}); a table's first load establishes its schema. {@code freeze} fails on any new
+ * column, widening or conflict; {@code discard_row} drops the record; {@code discard_value} drops
+ * the value (and values of new columns).
+ *
+ * <p>Not thread-safe: one normalizer per load.
+ */
+public final class Normalizer {
+
+  /** Receives the rows of each normalized record, per table, parents before children. */
+  @FunctionalInterface
+  public interface RowSink {
+    void append(NormalizedTable table, Object[][] rows, int count);
+  }
+
+  static final Object NO_FIT = new Object();
+  private static final String SYSTEM = "<system column>";
+  private static final DataType DECIMAL_DEFAULT = DataType.decimal(38, 9);
+  private static final DataType DECIMAL_INTEGRAL = DataType.decimal(38, 0);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  private final ResourceSpec spec;
+  private final String loadId;
+  private final RowSink sink;
+  private final SchemaContract contract;
+  private final int maxDepth;
+  private final Naming naming = new Naming();
+  private final IsoTemporal temporal = new IsoTemporal();
+  private final RowIds ids = new RowIds();
+  private final NormalizedTable root;
+  private final Map<String, NormalizedTable> tables = new LinkedHashMap<>();
+  private final Map<String, String> tableClaims = new HashMap<>();
+  private final Map<String, TableSchema> previous = new HashMap<>();
+  private final List<String> schemaChanges = new ArrayList<>();
+  private final int[] primaryKeyIndexes;
+  private final String[] primaryKeyNames;
+  private final List<ColumnState> requiredColumns = new ArrayList<>();
+
+  private final List<NormalizedTable> touched = new ArrayList<>();
+  private final List<Object> deferredArrays = new ArrayList<>();
+  private boolean discardRecord;
+  private long position;
+  private long rowsDiscarded;
+  private String currentPage = "";
+  private int currentIndex;
+
+  /**
+   * @param previousSchemas the schemas of this resource's tables as of the last finished load
+   *     (empty on a first load)
+   */
+  public Normalizer(
+      ResourceSpec spec, String loadId, Collection<TableSchema> previousSchemas, RowSink sink) {
+    this.spec = spec;
+    this.loadId = loadId;
+    this.sink = sink;
+    this.contract = spec.schemaContract();
+    this.maxDepth = spec.maxNestingDepth();
+    for (TableSchema s : previousSchemas) {
+      previous.put(s.name(), s);
+    }
+    String rootName = Naming.shorten(naming.normalize(spec.tableName()));
+    TableSchema before = previous.get(rootName);
+    boolean hinted = spec.columns().values().stream().anyMatch(h -> h.type() != null);
+    this.root =
+        new NormalizedTable(
+            rootName, null, "", before != null || (hinted && contract == SchemaContract.FREEZE));
+    tableClaims.put(rootName, "");
+    tables.put(rootName, root);
+    claimSystem(root, TableSchema.LOAD_ID, DataType.TEXT);
+    claimSystem(root, TableSchema.ROW_ID, DataType.TEXT);
+    seed(root, before);
+    for (ColumnHint hint : spec.columns().values()) {
+      String name = hint.name();
+      ColumnState existing = root.byName.get(name);
+      if (hint.type() != null) {
+        DataType.Kind kind = hint.type().kind();
+        if (kind == DataType.Kind.INTERVAL || kind == DataType.Kind.LIST) {
+          throw new DuckliftException(
+              "Resource '"
+                  + spec.name()
+                  + "': column hint '"
+                  + name
+                  + "' declares "
+                  + kind
+                  + ", which staging does not support; declare TEXT or JSON instead");
+        }
+        if (existing == null) {
+          root.claims.put(name, null);
+          existing = root.addColumn(name, hint.type(), hint.nullable());
+        }
+      }
+      if (!hint.nullable() && existing != null) {
+        requiredColumns.add(existing);
+      }
+    }
+    List<String> pk = spec.primaryKey();
+    primaryKeyNames = new String[pk.size()];
+    primaryKeyIndexes = new int[pk.size()];
+    for (int i = 0; i < pk.size(); i++) {
+      primaryKeyNames[i] = pk.get(i);
+      primaryKeyIndexes[i] = -1;
+    }
+    // Child tables known from earlier loads are staged (empty) too, so a replace ends their rows.
+    for (TableSchema s : previousSchemas) {
+      if (s.isChild() && !tables.containsKey(s.name())) {
+        NormalizedTable child = new NormalizedTable(s.name(), s.parentTable(), null, true);
+        claimChildSystemColumns(child);
+        seed(child, s);
+        tables.put(s.name(), child);
+        tableClaims.put(s.name(), null);
+      }
+    }
+  }
+
+  private void seed(NormalizedTable table, TableSchema schema) {
+    if (schema == null) {
+      return;
+    }
+    for (Column c : schema.columns()) {
+      if (!table.byName.containsKey(c.name())) {
+        table.claims.put(c.name(), null);
+        table.addColumn(c.name(), c.type(), c.nullable());
+      }
+    }
+    table.version = 0;
+  }
+
+  private void claimSystem(NormalizedTable table, String name, DataType type) {
+    table.claims.put(name, SYSTEM);
+    table.addColumn(name, type, false);
+  }
+
+  private void claimChildSystemColumns(NormalizedTable child) {
+    claimSystem(child, TableSchema.ROW_ID, DataType.TEXT);
+    claimSystem(child, TableSchema.PARENT_ID, DataType.TEXT);
+    claimSystem(child, TableSchema.LIST_INDEX, DataType.BIGINT);
+  }
+
+  /** The root table's name. */
+  public String rootTable() {
+    return root.name;
+  }
+
+  /** All tables of this load, parents before children. */
+  public List<NormalizedTable> tables() {
+    return new ArrayList<>(tables.values());
+  }
+
+  /** Schema changes made so far in this load, in order. */
+  public List<String> schemaChanges() {
+    return schemaChanges;
+  }
+
+  /** Records dropped by {@code discard_row}. */
+  public long rowsDiscarded() {
+    return rowsDiscarded;
+  }
+
+  /** The normalized column of a dotted cursor path ({@code meta.modified -> meta__modified}). */
+  public String columnOfPath(String dottedPath) {
+    String result = "";
+    for (String part : dottedPath.split("\\.")) {
+      result = Naming.join(result, naming.normalize(part));
+    }
+    return result;
+  }
+
+  /**
+   * Normalizes one record and hands its rows to the sink.
+   *
+   * @param page the page's description, for errors
+   * @param index the record's index in its page, for errors
+   * @return {@code false} when the schema contract discarded the record
+   * @throws DuckliftException naming the resource, table, column, page and record
+   */
+  public boolean normalize(Map<String, Object> record, String page, int index) {
+    currentPage = page;
+    currentIndex = index;
+    discardRecord = false;
+    touched.clear();
+    deferredArrays.clear();
+    try {
+      int slot = root.newRow();
+      touched.add(root);
+      root.set(slot, 0, loadId);
+      flattenObject(root, slot, root.rootNode, record, 0);
+      if (discardRecord) {
+        return discard();
+      }
+      root.set(slot, 1, rootId(slot, record));
+      for (int i = 0; i < deferredArrays.size(); i += 3) {
+        FieldNode node = (FieldNode) deferredArrays.get(i);
+        Object list = deferredArrays.get(i + 1);
+        int level = (Integer) deferredArrays.get(i + 2);
+        emitChildRows(root, node, (String) root.get(slot, 1), list, level);
+        if (discardRecord) {
+          return discard();
+        }
+      }
+      for (ColumnState required : requiredColumns) {
+        if (root.get(slot, required.index) == null) {
+          if (contract == SchemaContract.DISCARD_ROW) {
+            return discard();
+          }
+          throw error(root, required.name, "is declared not nullable but is missing", record);
+        }
+      }
+      position++;
+      for (NormalizedTable t : touched) {
+        if (t.rowCount > 0) {
+          t.rowsNormalized += t.rowCount;
+          sink.append(t, t.rows, t.rowCount);
+        }
+        t.clearRows();
+      }
+      return true;
+    } catch (RuntimeException e) {
+      for (NormalizedTable t : touched) {
+        t.clearRows();
+      }
+      throw e;
+    }
+  }
+
+  private boolean discard() {
+    for (NormalizedTable t : touched) {
+      t.clearRows();
+    }
+    rowsDiscarded++;
+    return false;
+  }
+
+  private String rootId(int slot, Map<String, Object> record) {
+    ids.begin();
+    if (primaryKeyNames.length == 0) {
+      return ids.add(loadId).add(position).finish();
+    }
+    ids.add(root.name);
+    for (int i = 0; i < primaryKeyNames.length; i++) {
+      if (primaryKeyIndexes[i] < 0) {
+        ColumnState c = root.byName.get(primaryKeyNames[i]);
+        if (c == null) {
+          throw error(root, primaryKeyNames[i], "is a primary key column but is missing", record);
+        }
+        primaryKeyIndexes[i] = c.index;
+      }
+      Object v = root.get(slot, primaryKeyIndexes[i]);
+      if (v == null) {
+        throw error(root, primaryKeyNames[i], "is a primary key column but is null", record);
+      }
+      ids.add(keyText(v));
+    }
+    return ids.finish();
+  }
+
+  private static String keyText(Object canonical) {
+    if (canonical instanceof BigDecimal d) {
+      return d.stripTrailingZeros().toPlainString();
+    }
+    return canonical.toString();
+  }
+
+  // ---- flattening ---------------------------------------------------------------------------
+
+  private void flattenObject(
+      NormalizedTable table, int slot, FieldNode parent, Object object, int level) {
+    if (object instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        Object key = e.getKey();
+        if (!(key instanceof String k)) {
+          throw error(table, parent.columnName, "has a non-string key " + key, object);
+        }
+        FieldNode node = parent.child(k);
+        if (node == null) {
+          node = newField(table, parent, k);
+        }
+        handleValue(table, slot, node, e.getValue(), level);
+        if (discardRecord) {
+          return;
+        }
+      }
+    } else {
+      Iterator<Map.Entry<String, JsonNode>> it = ((JsonNode) object).fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        FieldNode node = parent.child(e.getKey());
+        if (node == null) {
+          node = newField(table, parent, e.getKey());
+        }
+        handleValue(table, slot, node, e.getValue(), level);
+        if (discardRecord) {
+          return;
+        }
+      }
+    }
+  }
+
+  private FieldNode newField(NormalizedTable table, FieldNode parent, String key) {
+    String rawPath = parent.rawPath.isEmpty() ? key : parent.rawPath + "." + key;
+    String columnName = Naming.join(parent.columnName, naming.normalize(key));
+    claim(table, columnName, rawPath);
+    FieldNode node = new FieldNode(rawPath, columnName);
+    parent.putChild(key, node);
+    return node;
+  }
+
+  private void claim(NormalizedTable table, String columnName, String rawPath) {
+    if (table.claims.containsKey(columnName)) {
+      String owner = table.claims.get(columnName);
+      if (owner == null) {
+        table.claims.put(columnName, rawPath);
+      } else if (!owner.equals(rawPath)) {
+        throw new DuckliftException(
+            "Resource '"
+                + spec.name()
+                + "', table '"
+                + table.name
+                + "': fields '"
+                + rawPath
+                + "' and '"
+                + owner
+                + "' both normalize to the column name '"
+                + columnName
+                + "'; rename one of them in the source");
+      }
+    } else {
+      table.claims.put(columnName, rawPath);
+    }
+  }
+
+  private void handleValue(
+      NormalizedTable table, int slot, FieldNode node, Object value, int level) {
+    if (value instanceof JsonNode json) {
+      if (json.isObject() || json.isArray()) {
+        value = json;
+      } else {
+        value = scalarOf(json);
+      }
+    }
+    if (value == null) {
+      return;
+    }
+    if (value instanceof Map<?, ?> || value instanceof JsonNode) {
+      boolean isArray = value instanceof JsonNode j && j.isArray();
+      if (!isArray) {
+        if (level + 1 <= maxDepth) {
+          flattenObject(table, slot, node, value, level + 1);
+        } else {
+          putScalar(table, slot, node, value);
+        }
+        return;
+      }
+    }
+    if (value instanceof List<?> || value instanceof JsonNode || value instanceof Object[]) {
+      if (isEmptyArray(value)) {
+        return;
+      }
+      if (level + 1 <= maxDepth) {
+        if (table == root) {
+          deferredArrays.add(node);
+          deferredArrays.add(value);
+          deferredArrays.add(level + 1);
+        } else {
+          emitChildRows(table, node, (String) table.get(slot, 0), value, level + 1);
+        }
+      } else {
+        putScalar(table, slot, node, value);
+      }
+      return;
+    }
+    putScalar(table, slot, node, value);
+  }
+
+  private static boolean isEmptyArray(Object value) {
+    if (value instanceof List<?> l) {
+      return l.isEmpty();
+    }
+    if (value instanceof Object[] a) {
+      return a.length == 0;
+    }
+    return ((JsonNode) value).isEmpty();
+  }
+
+  private void emitChildRows(
+      NormalizedTable parent, FieldNode node, String parentId, Object array, int level) {
+    NormalizedTable child = node.childTable;
+    if (child == null) {
+      String name = Naming.join(parent.name, node.columnName);
+      if (!tables.containsKey(name)
+          && parent.contractApplies
+          && contract != SchemaContract.EVOLVE) {
+        if (contract == SchemaContract.FREEZE) {
+          throw error(
+              parent,
+              node.columnName,
+              "would create the child table '" + name + "' under the freeze contract",
+              array);
+        }
+        if (contract == SchemaContract.DISCARD_ROW) {
+          discardRecord = true;
+        }
+        return;
+      }
+      child = childTable(parent, node);
+      node.childTable = child;
+    }
+    if (!touched.contains(child)) {
+      touched.add(child);
+    }
+    int index = 0;
+    if (array instanceof List<?> list) {
+      for (Object element : list) {
+        emitChildRow(child, parentId, element, index++, level);
+        if (discardRecord) {
+          return;
+        }
+      }
+    } else if (array instanceof Object[] items) {
+      for (Object element : items) {
+        emitChildRow(child, parentId, element, index++, level);
+        if (discardRecord) {
+          return;
+        }
+      }
+    } else {
+      for (JsonNode element : (JsonNode) array) {
+        emitChildRow(child, parentId, element, index++, level);
+        if (discardRecord) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void emitChildRow(
+      NormalizedTable child, String parentId, Object element, int index, int level) {
+    int slot = child.newRow();
+    child.set(slot, 0, ids.begin().add(parentId).add(child.name).add(index).finish());
+    child.set(slot, 1, parentId);
+    child.set(slot, 2, (long) index);
+    boolean isObject =
+        element instanceof Map<?, ?> || (element instanceof JsonNode j && j.isObject());
+    if (isObject) {
+      flattenObject(child, slot, child.rootNode, element, level);
+    } else {
+      FieldNode valueNode = child.rootNode.child("value");
+      if (valueNode == null) {
+        valueNode = newField(child, child.rootNode, "value");
+      }
+      handleValue(child, slot, valueNode, element, level);
+    }
+  }
+
+  private NormalizedTable childTable(NormalizedTable parent, FieldNode node) {
+    String name = Naming.join(parent.name, node.columnName);
+    String rawPath =
+        parent.rawPath == null || parent.rawPath.isEmpty()
+            ? node.rawPath
+            : parent.rawPath + "[]." + node.rawPath;
+    String owner = tableClaims.get(name);
+    if (owner != null && !owner.equals(rawPath)) {
+      throw new DuckliftException(
+          "Resource '"
+              + spec.name()
+              + "': arrays '"
+              + rawPath
+              + "' and '"
+              + owner
+              + "' both normalize to the child table name '"
+              + name
+              + "'; rename one of them in the source");
+    }
+    tableClaims.put(name, rawPath);
+    NormalizedTable existing = tables.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    TableSchema before = previous.get(name);
+    NormalizedTable child = new NormalizedTable(name, parent.name, rawPath, before != null);
+    claimChildSystemColumns(child);
+    seed(child, before);
+    tables.put(name, child);
+    schemaChanges.add("added table " + name);
+    return child;
+  }
+
+  // ---- scalars ------------------------------------------------------------------------------
+
+  private void putScalar(NormalizedTable table, int slot, FieldNode node, Object value) {
+    ColumnState column = node.column;
+    if (column == null) {
+      column = table.byName.get(node.columnName);
+      if (column == null) {
+        DataType inferred = infer(table, node, value);
+        if (table.contractApplies && contract != SchemaContract.EVOLVE) {
+          if (contract == SchemaContract.FREEZE) {
+            throw error(
+                table,
+                node.columnName,
+                "is a new column (" + inferred + ") under the freeze contract",
+                value);
+          }
+          if (contract == SchemaContract.DISCARD_ROW) {
+            discardRecord = true;
+          }
+          return;
+        }
+        column = table.addColumn(node.columnName, inferred, true);
+        schemaChanges.add("added column " + table.name + "." + column.name + " " + inferred);
+      }
+      node.column = column;
+    }
+    Object canonical = coerce(value, column.type);
+    if (canonical != NO_FIT) {
+      table.set(slot, column.index, canonical);
+      return;
+    }
+    DataType inferred = infer(table, node, value);
+    DataType widened = widen(column.type, inferred);
+    if (widened != null) {
+      if (!allowChange(
+          table, column.name, "cannot widen from " + column.type + " to " + widened, value)) {
+        return;
+      }
+      schemaChanges.add(
+          "widened column "
+              + table.name
+              + "."
+              + column.name
+              + " "
+              + column.type
+              + " -> "
+              + widened);
+      column.type = widened;
+      table.version++;
+      table.set(slot, column.index, coerce(value, widened));
+      return;
+    }
+    if (!allowChange(
+        table, column.name, "holds " + column.type + " but got a " + inferred + " value", value)) {
+      return;
+    }
+    putVariant(table, slot, node, column, inferred, value);
+  }
+
+  private void putVariant(
+      NormalizedTable table,
+      int slot,
+      FieldNode node,
+      ColumnState column,
+      DataType inferred,
+      Object value) {
+    String name =
+        Naming.shorten(column.name + "__v_" + inferred.kind().name().toLowerCase(Locale.ROOT));
+    ColumnState variant = table.byName.get(name);
+    if (variant == null) {
+      claim(table, name, "<variant of " + node.rawPath + ">");
+      variant = table.addColumn(name, inferred, true);
+      schemaChanges.add("added variant column " + table.name + "." + name + " " + inferred);
+    }
+    Object canonical = coerce(value, variant.type);
+    if (canonical == NO_FIT) {
+      canonical = coerce(value, DataType.TEXT);
+      if (canonical == NO_FIT) {
+        canonical = coerce(value, DataType.JSON);
+      }
+    }
+    table.set(slot, variant.index, canonical);
+  }
+
+  private boolean allowChange(NormalizedTable table, String column, String problem, Object value) {
+    if (!table.contractApplies || contract == SchemaContract.EVOLVE) {
+      return true;
+    }
+    switch (contract) {
+      case FREEZE -> throw error(table, column, problem + " under the freeze contract", value);
+      case DISCARD_ROW -> discardRecord = true;
+      default -> {}
+    }
+    return false;
+  }
+
+  /** The type of a value on its own (no column yet). */
+  DataType infer(NormalizedTable table, FieldNode node, Object v) {
+    if (v instanceof String s) {
+      return switch (temporal.parse(s)) {
+        case DATE -> DataType.DATE;
+        case TIMESTAMP -> DataType.TIMESTAMP;
+        case TIMESTAMPTZ -> DataType.TIMESTAMPTZ;
+        case NONE -> DataType.TEXT;
+      };
+    }
+    if (v instanceof Boolean) {
+      return DataType.BOOLEAN;
+    }
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      return DataType.BIGINT;
+    }
+    if (v instanceof Double || v instanceof Float) {
+      return DataType.DOUBLE;
+    }
+    if (v instanceof BigDecimal d) {
+      return fitsDecimal(d, DECIMAL_DEFAULT) ? DECIMAL_DEFAULT : DataType.TEXT;
+    }
+    if (v instanceof BigInteger b) {
+      if (b.bitLength() < 64) {
+        return DataType.BIGINT;
+      }
+      return fitsDecimal(new BigDecimal(b), DECIMAL_INTEGRAL) ? DECIMAL_INTEGRAL : DataType.TEXT;
+    }
+    if (v instanceof OffsetDateTime || v instanceof ZonedDateTime || v instanceof Instant) {
+      return DataType.TIMESTAMPTZ;
+    }
+    if (v instanceof LocalDateTime) {
+      return DataType.TIMESTAMP;
+    }
+    if (v instanceof LocalDate) {
+      return DataType.DATE;
+    }
+    if (v instanceof LocalTime) {
+      return DataType.TIME;
+    }
+    if (v instanceof UUID) {
+      return DataType.UUID;
+    }
+    if (v instanceof byte[]) {
+      return DataType.BINARY;
+    }
+    if (v instanceof Duration || v instanceof Character || v instanceof Enum<?>) {
+      return DataType.TEXT;
+    }
+    if (v instanceof Map<?, ?>
+        || v instanceof List<?>
+        || v instanceof JsonNode
+        || v instanceof Object[]) {
+      return DataType.JSON;
+    }
+    throw error(
+        table,
+        node.columnName,
+        "holds a value of unsupported type " + v.getClass().getName(),
+        null);
+  }
+
+  private static DataType widen(DataType current, DataType inferred) {
+    DataType.Kind from = current.kind();
+    DataType.Kind to = inferred.kind();
+    boolean integral =
+        from == DataType.Kind.SMALLINT
+            || from == DataType.Kind.INTEGER
+            || from == DataType.Kind.BIGINT;
+    if (integral && to == DataType.Kind.BIGINT && from != DataType.Kind.BIGINT) {
+      return DataType.BIGINT;
+    }
+    if ((integral || from == DataType.Kind.REAL) && to == DataType.Kind.DOUBLE) {
+      return DataType.DOUBLE;
+    }
+    if (integral && to == DataType.Kind.DECIMAL) {
+      return inferred;
+    }
+    return null;
+  }
+
+  /** The canonical staged form of {@code v} in a column of {@code type}, or {@link #NO_FIT}. */
+  Object coerce(Object v, DataType type) {
+    switch (type.kind()) {
+      case TEXT:
+        if (v instanceof String) {
+          return v;
+        }
+        if (v instanceof byte[]
+            || v instanceof Map<?, ?>
+            || v instanceof List<?>
+            || v instanceof JsonNode
+            || v instanceof Object[]) {
+          return NO_FIT;
+        }
+        if (v instanceof BigDecimal d) {
+          return d.toPlainString();
+        }
+        return v.toString();
+      case BIGINT:
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+          return v;
+        }
+        return integral(v, Long.MIN_VALUE, Long.MAX_VALUE);
+      case INTEGER:
+        return integral(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
+      case SMALLINT:
+        return integral(v, Short.MIN_VALUE, Short.MAX_VALUE);
+      case DOUBLE:
+      case REAL:
+        if (v instanceof Double
+            || v instanceof Float
+            || v instanceof Long
+            || v instanceof Integer
+            || v instanceof Short
+            || v instanceof Byte) {
+          return v;
+        }
+        if (v instanceof BigInteger b) {
+          return b.doubleValue();
+        }
+        if (v instanceof String s) {
+          try {
+            return Double.parseDouble(s.trim());
+          } catch (NumberFormatException e) {
+            return NO_FIT;
+          }
+        }
+        return NO_FIT;
+      case DECIMAL:
+        {
+          BigDecimal d;
+          if (v instanceof BigDecimal b) {
+            d = b;
+          } else if (v instanceof Long
+              || v instanceof Integer
+              || v instanceof Short
+              || v instanceof Byte) {
+            d = BigDecimal.valueOf(((Number) v).longValue());
+          } else if (v instanceof BigInteger b) {
+            d = new BigDecimal(b);
+          } else if (v instanceof String s) {
+            try {
+              d = new BigDecimal(s.trim());
+            } catch (NumberFormatException e) {
+              return NO_FIT;
+            }
+          } else {
+            return NO_FIT;
+          }
+          return fitsDecimal(d, type) ? d : NO_FIT;
+        }
+      case BOOLEAN:
+        if (v instanceof Boolean) {
+          return v;
+        }
+        if (v instanceof String s) {
+          if (s.equalsIgnoreCase("true")) {
+            return Boolean.TRUE;
+          }
+          if (s.equalsIgnoreCase("false")) {
+            return Boolean.FALSE;
+          }
+        }
+        return NO_FIT;
+      case TIMESTAMPTZ:
+        if (v instanceof OffsetDateTime t) {
+          return micros(t.toEpochSecond(), t.getNano());
+        }
+        if (v instanceof Instant t) {
+          return micros(t.getEpochSecond(), t.getNano());
+        }
+        if (v instanceof ZonedDateTime t) {
+          return micros(t.toEpochSecond(), t.getNano());
+        }
+        if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.TIMESTAMPTZ) {
+          return temporal.epochMicros();
+        }
+        return NO_FIT;
+      case TIMESTAMP:
+        if (v instanceof LocalDateTime t) {
+          return micros(t.toEpochSecond(java.time.ZoneOffset.UTC), t.getNano());
+        }
+        if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.TIMESTAMP) {
+          return temporal.epochMicros();
+        }
+        return NO_FIT;
+      case DATE:
+        if (v instanceof LocalDate d) {
+          return (int) d.toEpochDay();
+        }
+        if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.DATE) {
+          return temporal.epochDays();
+        }
+        return NO_FIT;
+      case TIME:
+        if (v instanceof LocalTime) {
+          return v;
+        }
+        if (v instanceof String s) {
+          try {
+            return LocalTime.parse(s);
+          } catch (DateTimeParseException e) {
+            return NO_FIT;
+          }
+        }
+        return NO_FIT;
+      case UUID:
+        if (v instanceof UUID) {
+          return v;
+        }
+        if (v instanceof String s && s.length() == 36) {
+          try {
+            return UUID.fromString(s);
+          } catch (IllegalArgumentException e) {
+            return NO_FIT;
+          }
+        }
+        return NO_FIT;
+      case BINARY:
+        return v instanceof byte[] ? v : NO_FIT;
+      case JSON:
+        try {
+          return v instanceof JsonNode j ? j.toString() : JSON.writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+          return NO_FIT;
+        }
+      default:
+        return NO_FIT;
+    }
+  }
+
+  private static Long micros(long seconds, int nanos) {
+    return seconds * 1_000_000L + nanos / 1000;
+  }
+
+  private static Object integral(Object v, long min, long max) {
+    long value;
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      value = ((Number) v).longValue();
+    } else if (v instanceof BigInteger b) {
+      if (b.bitLength() >= 64) {
+        return NO_FIT;
+      }
+      value = b.longValue();
+    } else if (v instanceof BigDecimal d) {
+      try {
+        value = d.longValueExact();
+      } catch (ArithmeticException e) {
+        return NO_FIT;
+      }
+    } else if (v instanceof String s) {
+      try {
+        value = Long.parseLong(s.trim());
+      } catch (NumberFormatException e) {
+        return NO_FIT;
+      }
+    } else {
+      return NO_FIT;
+    }
+    return value < min || value > max ? NO_FIT : (Object) value;
+  }
+
+  private static boolean fitsDecimal(BigDecimal d, DataType type) {
+    BigDecimal stripped = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    int scale = Math.max(stripped.scale(), 0);
+    int integerDigits = stripped.precision() - stripped.scale();
+    return scale <= type.scale() && integerDigits <= type.precision() - type.scale();
+  }
+
+  static Object scalarOf(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    if (node.isTextual()) {
+      return node.textValue();
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isInt() || node.isShort()) {
+      return node.intValue();
+    }
+    if (node.isLong()) {
+      return node.longValue();
+    }
+    if (node.isBigInteger()) {
+      return node.bigIntegerValue();
+    }
+    if (node.isBigDecimal()) {
+      return node.decimalValue();
+    }
+    if (node.isFloatingPointNumber()) {
+      return node.doubleValue();
+    }
+    if (node.isBinary()) {
+      try {
+        return node.binaryValue();
+      } catch (java.io.IOException e) {
+        return node.asText();
+      }
+    }
+    if (node.isPojo()) {
+      return ((com.fasterxml.jackson.databind.node.POJONode) node).getPojo();
+    }
+    return node.asText();
+  }
+
+  // ---- errors -------------------------------------------------------------------------------
+
+  private DuckliftException error(
+      NormalizedTable table, String column, String problem, Object value) {
+    return new DuckliftException(
+        "Resource '"
+            + spec.name()
+            + "', table '"
+            + table.name
+            + "', column '"
+            + column
+            + "' "
+            + problem
+            + " (record "
+            + currentIndex
+            + " of "
+            + currentPage
+            + (value == null ? "" : "; value " + excerpt(value))
+            + ")");
+  }
+
+  /** A short JSON excerpt of a value, for error messages. */
+  public static String excerpt(Object value) {
+    String text;
+    try {
+      text = value instanceof JsonNode j ? j.toString() : JSON.writeValueAsString(value);
+    } catch (JsonProcessingException | RuntimeException e) {
+      text = String.valueOf(value);
+    }
+    return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+  }
+}
