@@ -2,10 +2,16 @@ package dev.ducklift.ducklake;
 
 import dev.ducklift.ducklake.catalog.CatalogDatabase;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.write.CatalogReads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
+import org.duckdb.DuckDBConnection;
 
 /**
  * A DuckLake: a catalog (DuckDB file or PostgreSQL) plus a data path holding the Parquet files.
@@ -20,6 +26,7 @@ public final class DuckLake implements AutoCloseable {
   private final CatalogDatabase catalog;
   private final String dataPath;
   private final DuckLakeOptions options;
+  private DuckDBConnection scratchRoot;
 
   private DuckLake(CatalogDatabase catalog, String dataPath, DuckLakeOptions options) {
     this.catalog = catalog;
@@ -168,9 +175,70 @@ public final class DuckLake implements AutoCloseable {
     return options;
   }
 
+  /** Starts a transaction based on the latest snapshot. */
+  public Transaction newTransaction() {
+    return new Transaction(this);
+  }
+
+  /** The latest snapshot. */
+  public SnapshotInfo currentSnapshot() {
+    try (Connection c = catalog.connect()) {
+      CatalogReads reads = new CatalogReads(catalog);
+      long id = reads.latestSnapshot(c).id();
+      return reads.snapshotsAfter(c, id - 1).get(0);
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read the latest snapshot of " + catalog.location() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Snapshots after {@code snapshotId}, oldest first. */
+  public List<SnapshotInfo> snapshotsAfter(long snapshotId) {
+    try (Connection c = catalog.connect()) {
+      return new CatalogReads(catalog).snapshotsAfter(c, snapshotId);
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read the snapshots of " + catalog.location() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The live data files of a table at the latest snapshot, with their live delete files and
+   * per-column statistics (for pruning by min/max).
+   *
+   * @throws DuckLakeException if the table does not exist
+   */
+  public List<DataFileInfo> liveDataFiles(TableName table) {
+    return LiveFiles.list(this, table);
+  }
+
+  /** Opens an in-memory DuckDB connection (Parquet and JSON available), for scratch work. */
+  Connection newScratchConnection() {
+    synchronized (this) {
+      try {
+        if (scratchRoot == null) {
+          scratchRoot = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        }
+        return scratchRoot.duplicate();
+      } catch (SQLException e) {
+        throw new DuckLakeException("Cannot open an in-memory DuckDB: " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** Releases the catalog database. Transactions of this lake must not be used afterwards. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (scratchRoot != null) {
+        try {
+          scratchRoot.close();
+        } catch (SQLException ignored) {
+          // in-memory scratch database
+        }
+        scratchRoot = null;
+      }
+    }
     catalog.close();
   }
 

@@ -1,0 +1,2 @@
+/** Implementation details of the DuckLake module; not API, may change without notice. */
+package dev.ducklift.ducklake.internal;

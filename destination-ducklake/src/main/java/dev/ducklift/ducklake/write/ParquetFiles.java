@@ -1,0 +1,262 @@
+package dev.ducklift.ducklake.write;
+
+import static dev.ducklift.ducklake.catalog.CatalogDatabase.literal;
+import static dev.ducklift.ducklake.catalog.CatalogDatabase.quote;
+
+import dev.ducklift.ducklake.DuckLakeException;
+import dev.ducklift.ducklake.internal.Uuids;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Writes data and delete files with DuckDB's Parquet {@code COPY}. */
+public final class ParquetFiles {
+  /** Field ids the official implementation gives the columns of a delete file. */
+  static final long DELETE_FILE_PATH_FIELD_ID = 2147483646L;
+
+  static final long DELETE_POS_FIELD_ID = 2147483645L;
+
+  private ParquetFiles() {}
+
+  /**
+   * Writes the rows of {@code query} as data files of a table: columns cast to the table's types
+   * with field ids equal to column ids; columns missing from the query get their default (or NULL).
+   * Large results roll over into several files of about {@code targetFileSize} bytes.
+   *
+   * @return the files written (none for an empty result)
+   */
+  public static List<WrittenFile> writeData(
+      Connection duckdb,
+      String query,
+      String tableLabel,
+      List<ColumnNode> columns,
+      String directory,
+      long targetFileSize) {
+    Set<String> queryColumns = queryColumns(duckdb, query, tableLabel);
+    Set<String> tableColumns = new HashSet<>();
+    StringBuilder select = new StringBuilder("SELECT ");
+    StringBuilder fieldIds = new StringBuilder("{");
+    for (int i = 0; i < columns.size(); i++) {
+      ColumnNode c = columns.get(i);
+      tableColumns.add(c.name());
+      if (i > 0) {
+        select.append(", ");
+        fieldIds.append(", ");
+      }
+      String type = c.type().duckdbType();
+      String value;
+      if (queryColumns.contains(c.name())) {
+        value = "\"__ducklift_src\"." + quote(c.name());
+      } else if (c.defaultValue() != null && !c.defaultValue().equals("NULL")) {
+        value = literal(c.defaultValue());
+      } else {
+        value = "NULL";
+      }
+      select.append("CAST(").append(value).append(" AS ").append(type).append(") AS ");
+      select.append(quote(c.name()));
+      fieldIds.append(ColumnNode.structKey(c.name())).append(": ").append(c.fieldIdSpec());
+    }
+    fieldIds.append('}');
+    for (String q : queryColumns) {
+      if (!tableColumns.contains(q)) {
+        throw new DuckLakeException(
+            "Cannot append to table "
+                + tableLabel
+                + ": the rows have a column "
+                + q
+                + " the table does not have");
+      }
+    }
+    select.append(" FROM (").append(query).append(") AS \"__ducklift_src\"");
+    createDirectory(directory, tableLabel);
+    String sql =
+        "COPY ("
+            + select
+            + ") TO "
+            + literal(stripSlash(directory))
+            + " (FORMAT parquet, FILE_SIZE_BYTES "
+            + targetFileSize
+            + ", FILENAME_PATTERN 'ducklake-{uuidv7}', APPEND true, FIELD_IDS "
+            + fieldIds
+            + ", RETURN_STATS true)";
+    List<WrittenFile> out = new ArrayList<>();
+    try (Statement s = duckdb.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        String file = rs.getString("filename");
+        long count = rs.getLong("count");
+        if (count == 0) {
+          deleteQuietly(file);
+          continue;
+        }
+        Map<?, ?> stats = (Map<?, ?>) rs.getObject("column_statistics");
+        out.add(
+            new WrittenFile(
+                file,
+                Paths.get(file).getFileName().toString(),
+                count,
+                rs.getLong("file_size_bytes"),
+                rs.getLong("footer_size_bytes"),
+                leafStats(columns, stats, count)));
+      }
+    } catch (SQLException e) {
+      for (WrittenFile f : out) {
+        deleteQuietly(f.absolutePath());
+      }
+      throw new DuckLakeException(
+          "Cannot write Parquet data for table " + tableLabel + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private static Set<String> queryColumns(Connection duckdb, String query, String tableLabel) {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    try (Statement s = duckdb.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT * FROM (" + query + ") AS \"__ducklift_q\" LIMIT 0")) {
+      ResultSetMetaData md = rs.getMetaData();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        if (!names.add(md.getColumnName(i))) {
+          throw new DuckLakeException(
+              "Cannot append to table "
+                  + tableLabel
+                  + ": the rows have column "
+                  + md.getColumnName(i)
+                  + " twice");
+        }
+      }
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read the rows to append to table " + tableLabel + ": " + e.getMessage(), e);
+    }
+    return names;
+  }
+
+  private static List<FileColumnStats> leafStats(
+      List<ColumnNode> columns, Map<?, ?> stats, long count) {
+    List<FileColumnStats> out = new ArrayList<>();
+    for (ColumnNode c : columns) {
+      collectLeaves(c, quote(c.name()), stats, count, out);
+    }
+    return out;
+  }
+
+  private static void collectLeaves(
+      ColumnNode c, String key, Map<?, ?> stats, long count, List<FileColumnStats> out) {
+    if (!c.children().isEmpty()) {
+      for (ColumnNode child : c.children()) {
+        collectLeaves(child, key + "." + quote(child.name()), stats, count, out);
+      }
+      return;
+    }
+    Map<?, ?> s = stats == null ? null : (Map<?, ?>) stats.get(key);
+    if (s == null) {
+      out.add(new FileColumnStats(c.id(), null, null, null, null, null, null));
+      return;
+    }
+    Long size = longValue(s.get("column_size_bytes"));
+    Long nulls = longValue(s.get("null_count"));
+    Long numValues = longValue(s.get("num_values"));
+    Long valueCount = null;
+    if (nulls != null && numValues != null) {
+      if (numValues == 0 && nulls == 0 && count > 0) {
+        // DuckDB reports no counts at all for some types (INTERVAL): unknown, not "no values",
+        // or readers would prune the file for IS NOT NULL and fold IS NULL to false.
+        nulls = null;
+      } else {
+        valueCount = numValues - nulls;
+      }
+    }
+    Object min = s.get("min");
+    Object max = s.get("max");
+    Object nan = s.get("has_nan");
+    out.add(
+        new FileColumnStats(
+            c.id(),
+            size,
+            valueCount,
+            nulls,
+            min == null ? null : min.toString(),
+            max == null ? null : max.toString(),
+            nan == null ? null : Boolean.valueOf(nan.toString())));
+  }
+
+  private static Long longValue(Object o) {
+    return o == null ? null : Long.valueOf(o.toString());
+  }
+
+  /**
+   * Writes a delete file for data file {@code dataFilePath} listing {@code positions} (sorted,
+   * distinct) in the official two-column layout.
+   */
+  public static WrittenFile writeDeletes(
+      Connection duckdb,
+      String dataFilePath,
+      String positionsQuery,
+      String directory,
+      String tableLabel) {
+    createDirectory(directory, tableLabel);
+    String name = "ducklake-" + Uuids.v7() + "-delete.parquet";
+    String target = directory + name;
+    String sql =
+        "COPY (SELECT CAST("
+            + literal(dataFilePath)
+            + " AS VARCHAR) AS file_path, CAST(pos AS BIGINT) AS pos FROM ("
+            + positionsQuery
+            + ") ORDER BY pos) TO "
+            + literal(target)
+            + " (FORMAT parquet, FIELD_IDS {file_path: "
+            + DELETE_FILE_PATH_FIELD_ID
+            + ", pos: "
+            + DELETE_POS_FIELD_ID
+            + "}, RETURN_STATS true)";
+    try (Statement s = duckdb.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return new WrittenFile(
+          target,
+          name,
+          rs.getLong("count"),
+          rs.getLong("file_size_bytes"),
+          rs.getLong("footer_size_bytes"),
+          List.of());
+    } catch (SQLException e) {
+      deleteQuietly(target);
+      throw new DuckLakeException(
+          "Cannot write a delete file for table " + tableLabel + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void createDirectory(String directory, String tableLabel) {
+    try {
+      Files.createDirectories(Path.of(directory));
+    } catch (IOException e) {
+      throw new DuckLakeException(
+          "Cannot create the directory " + directory + " of table " + tableLabel + ": " + e, e);
+    }
+  }
+
+  private static String stripSlash(String dir) {
+    return dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+  }
+
+  /** Deletes a file, ignoring failures (used for cleanup of uncommitted files). */
+  public static void deleteQuietly(String path) {
+    try {
+      Files.deleteIfExists(Path.of(path));
+    } catch (IOException ignored) {
+      // an uncommitted file that cannot be removed is an orphan, never referenced by the catalog
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.ducklift.ducklake.write;
+
+import dev.ducklift.ducklake.catalog.CatalogDatabase;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A table as a transaction sees and changes it. */
+final class TableModel {
+  /** A pending {@code ducklake_column} row. */
+  record ColumnRow(
+      long id,
+      String name,
+      String type,
+      boolean nullable,
+      String initialDefault,
+      String defaultValue,
+      Long parent,
+      boolean nestedParent) {}
+
+  /** Deletes planned for one data file. */
+  record DeletePlan(
+      CatalogReads.LiveFile file, WrittenFile deleteFile, boolean endsFile, long newlyDeleted) {}
+
+  final Long existingId;
+  final SchemaModel schema;
+  final String uuid;
+  final String path;
+  final boolean pathRelative;
+  String name;
+  List<ColumnNode> columns;
+  long nextColumnId;
+  final boolean created;
+  boolean dropped;
+  boolean renamed;
+  boolean altered;
+  final Map<Long, ColumnRow> pendingRows = new LinkedHashMap<>();
+  final Set<Long> endedColumns = new HashSet<>();
+  final Set<Long> createdColumns = new HashSet<>();
+  final List<WrittenFile> files = new ArrayList<>();
+  final Map<Long, DeletePlan> deletes = new LinkedHashMap<>();
+
+  /** Assigned per commit attempt for new tables. */
+  long assignedId = -1;
+
+  TableModel(
+      Long existingId,
+      SchemaModel schema,
+      String name,
+      String uuid,
+      String path,
+      boolean pathRelative,
+      boolean created) {
+    this.existingId = existingId;
+    this.schema = schema;
+    this.name = name;
+    this.uuid = uuid;
+    this.path = path;
+    this.pathRelative = pathRelative;
+    this.created = created;
+  }
+
+  long id() {
+    return existingId != null ? existingId : assignedId;
+  }
+
+  String label() {
+    return schema.name + "." + name;
+  }
+
+  String quotedLabel() {
+    return quoteChange(schema.name) + "." + quoteChange(name);
+  }
+
+  static String quoteChange(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  String directory(String dataPath) {
+    return dev.ducklift.ducklake.internal.LakePaths.resolve(
+        schema.directory(dataPath), path, pathRelative);
+  }
+
+  boolean hasCatalogChange() {
+    return created || dropped || renamed || altered;
+  }
+
+  ColumnNode column(String columnName) {
+    for (ColumnNode c : columns) {
+      if (c.name().equals(columnName)) {
+        return c;
+      }
+    }
+    for (ColumnNode c : columns) {
+      if (c.name().equalsIgnoreCase(columnName)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  static List<ColumnRow> rowsOf(ColumnNode node, Long parent) {
+    List<ColumnRow> out = new ArrayList<>();
+    out.add(
+        new ColumnRow(
+            node.id(),
+            node.name(),
+            node.typeName(),
+            node.nullable(),
+            node.initialDefault(),
+            node.defaultValue(),
+            parent,
+            node.isNested()));
+    for (ColumnNode c : node.children()) {
+      out.addAll(rowsOf(c, node.id()));
+    }
+    return out;
+  }
+
+  static String q(String identifier) {
+    return CatalogDatabase.quote(identifier);
+  }
+}

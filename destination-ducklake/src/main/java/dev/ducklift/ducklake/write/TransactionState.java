@@ -1,0 +1,1474 @@
+package dev.ducklift.ducklake.write;
+
+import static dev.ducklift.ducklake.catalog.CatalogDatabase.literal;
+
+import dev.ducklift.ducklake.ColumnDefinition;
+import dev.ducklift.ducklake.ColumnStats;
+import dev.ducklift.ducklake.CommitConflictException;
+import dev.ducklift.ducklake.CommitResult;
+import dev.ducklift.ducklake.CommitStateUnknownException;
+import dev.ducklift.ducklake.CommitValidator;
+import dev.ducklift.ducklake.DataFileInfo;
+import dev.ducklift.ducklake.DuckLakeException;
+import dev.ducklift.ducklake.DuckLakeOptions;
+import dev.ducklift.ducklake.LakeType;
+import dev.ducklift.ducklake.LogicalConflictException;
+import dev.ducklift.ducklake.SnapshotInfo;
+import dev.ducklift.ducklake.TableName;
+import dev.ducklift.ducklake.catalog.CatalogDatabase;
+import dev.ducklift.ducklake.internal.LakePaths;
+import dev.ducklift.ducklake.internal.Uuids;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The working state of one transaction: the catalog as of its base snapshot, the changes made to
+ * it, the files written for it, and the optimistic commit loop that turns them into one snapshot.
+ *
+ * <p>Changes are resolved against the base snapshot when they are made (so errors such as an
+ * unknown table surface immediately) and files are written then; each commit attempt re-reads the
+ * latest snapshot, checks what was committed since against the official conflict rules, allocates
+ * ids and row ids afresh and writes the catalog rows.
+ */
+public final class TransactionState {
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionState.class);
+
+  private final CatalogDatabase db;
+  private final CatalogReads reads;
+  private final String dataPath;
+  private final DuckLakeOptions options;
+  private final Supplier<Connection> scratch;
+  private final CatalogReads.SnapshotRow base;
+  private final Map<String, SchemaModel> schemas = new LinkedHashMap<>();
+  private final Map<Long, List<CatalogReads.TableRow>> tableRowsBySchema = new HashMap<>();
+  private final List<TableModel> tables = new ArrayList<>();
+  private final List<SchemaModel> newSchemas = new ArrayList<>();
+  private String author;
+  private String commitMessage;
+  private String commitExtraInfo;
+  private CommitValidator validator;
+  private boolean finished;
+
+  public TransactionState(
+      CatalogDatabase db, String dataPath, DuckLakeOptions options, Supplier<Connection> scratch) {
+    this.db = db;
+    this.reads = new CatalogReads(db);
+    this.dataPath = dataPath;
+    this.options = options;
+    this.scratch = scratch;
+    try (Connection c = db.connect()) {
+      base = reads.latestSnapshot(c);
+      for (CatalogReads.SchemaRow s : reads.schemas(c, base.id()).values()) {
+        schemas.put(
+            s.name(), new SchemaModel(s.id(), s.name(), null, s.path(), s.relative(), false));
+      }
+      for (CatalogReads.TableRow t : reads.tables(c, base.id())) {
+        tableRowsBySchema.computeIfAbsent(t.schemaId(), k -> new ArrayList<>()).add(t);
+      }
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read the catalog " + db.location() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The snapshot this transaction started from. */
+  public long baseSnapshotId() {
+    return base.id();
+  }
+
+  private void checkOpen() {
+    if (finished) {
+      throw new IllegalStateException("The transaction was committed or aborted already");
+    }
+  }
+
+  // ---------------------------------------------------------------- resolution
+
+  private SchemaModel schema(String name) {
+    SchemaModel s = schemas.get(name);
+    if (s == null) {
+      for (SchemaModel candidate : schemas.values()) {
+        if (candidate.name.equalsIgnoreCase(name)) {
+          return candidate;
+        }
+      }
+    }
+    return s;
+  }
+
+  private TableModel findTable(TableName name) {
+    SchemaModel s = schema(name.schema());
+    if (s == null) {
+      return null;
+    }
+    for (TableModel t : tables) {
+      if (t.schema == s && !t.dropped && t.name.equals(name.name())) {
+        return t;
+      }
+    }
+    for (TableModel t : tables) {
+      if (t.schema == s && !t.dropped && t.name.equalsIgnoreCase(name.name())) {
+        return t;
+      }
+    }
+    if (s.existingId == null) {
+      return null;
+    }
+    CatalogReads.TableRow found = null;
+    for (CatalogReads.TableRow r : tableRowsBySchema.getOrDefault(s.existingId, List.of())) {
+      if (r.name().equals(name.name())
+          || (found == null && r.name().equalsIgnoreCase(name.name()))) {
+        found = r;
+      }
+    }
+    if (found == null) {
+      return null;
+    }
+    for (TableModel t : tables) {
+      if (t.existingId != null && t.existingId == found.id()) {
+        return null; // renamed or dropped in this transaction
+      }
+    }
+    TableModel t =
+        new TableModel(
+            found.id(), s, found.name(), found.uuid(), found.path(), found.relative(), false);
+    try (Connection c = db.connect()) {
+      t.columns = new ArrayList<>(reads.columns(c, found.id(), base.id()));
+      t.nextColumnId = reads.maxColumnId(c, found.id()) + 1;
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read the columns of table " + name + ": " + e.getMessage(), e);
+    }
+    tables.add(t);
+    return t;
+  }
+
+  private TableModel table(TableName name) {
+    TableModel t = findTable(name);
+    if (t == null) {
+      throw new DuckLakeException("Table " + name + " does not exist");
+    }
+    return t;
+  }
+
+  /** The current columns of a table as this transaction sees it. */
+  public List<ColumnNode> columns(TableName name) {
+    return List.copyOf(table(name).columns);
+  }
+
+  /** Whether a table exists as this transaction sees it. */
+  public boolean tableExists(TableName name) {
+    return findTable(name) != null;
+  }
+
+  /** Whether a schema exists as this transaction sees it. */
+  public boolean schemaExists(String name) {
+    return schema(name) != null;
+  }
+
+  // ---------------------------------------------------------------- catalog changes
+
+  public void createSchema(String name) {
+    checkOpen();
+    if (name == null || name.isEmpty()) {
+      throw new DuckLakeException("A schema name must not be empty");
+    }
+    if (schema(name) != null) {
+      throw new DuckLakeException("Schema " + name + " exists already");
+    }
+    SchemaModel s =
+        new SchemaModel(
+            null, name, Uuids.v7().toString(), LakePaths.directoryFor(name), true, true);
+    schemas.put(name, s);
+    newSchemas.add(s);
+  }
+
+  public void createTable(TableName name, List<ColumnDefinition> columns) {
+    checkOpen();
+    SchemaModel s = schema(name.schema());
+    if (s == null) {
+      throw new DuckLakeException(
+          "Cannot create table " + name + ": schema " + name.schema() + " does not exist");
+    }
+    if (findTable(name) != null) {
+      throw new DuckLakeException("Table " + name + " exists already");
+    }
+    if (columns.isEmpty()) {
+      throw new DuckLakeException("Table " + name + " needs at least one column");
+    }
+    TableModel t =
+        new TableModel(
+            null,
+            s,
+            name.name(),
+            Uuids.v7().toString(),
+            LakePaths.directoryFor(name.name()),
+            true,
+            true);
+    long[] next = {1};
+    t.columns = new ArrayList<>();
+    for (ColumnDefinition d : columns) {
+      checkNewColumnName(t, d.name());
+      ColumnNode node = ColumnNode.fromDefinition(d, next, false);
+      t.columns.add(node);
+    }
+    t.nextColumnId = next[0];
+    tables.add(t);
+  }
+
+  private static void checkNewColumnName(TableModel t, String name) {
+    if (t.column(name) != null) {
+      throw new DuckLakeException("Table " + t.label() + " has a column " + name + " already");
+    }
+  }
+
+  private void alter(TableModel t) {
+    if (!t.created) {
+      t.altered = true;
+    }
+  }
+
+  public void addColumn(TableName name, ColumnDefinition column) {
+    checkOpen();
+    TableModel t = table(name);
+    checkNewColumnName(t, column.name());
+    long[] next = {t.nextColumnId};
+    ColumnNode node = ColumnNode.fromDefinition(column, next, !t.created);
+    t.nextColumnId = next[0];
+    t.columns.add(node);
+    if (!t.created) {
+      for (TableModel.ColumnRow r : TableModel.rowsOf(node, null)) {
+        t.pendingRows.put(r.id(), r);
+        t.createdColumns.add(r.id());
+      }
+    }
+    alter(t);
+  }
+
+  public void renameColumn(TableName name, String from, String to) {
+    checkOpen();
+    TableModel t = table(name);
+    ColumnNode c = requireColumn(t, from);
+    if (!c.name().equals(to) && t.column(to) != null && !to.equalsIgnoreCase(c.name())) {
+      throw new DuckLakeException("Table " + name + " has a column " + to + " already");
+    }
+    replaceColumn(t, c, c.withName(to));
+  }
+
+  public void promoteColumn(TableName name, String column, LakeType.Primitive to) {
+    checkOpen();
+    TableModel t = table(name);
+    ColumnNode c = requireColumn(t, column);
+    if (c.typeName().equals(to.ducklakeName())) {
+      return;
+    }
+    if (!TypePromotion.allowed(c.typeName(), to.ducklakeName())) {
+      throw new DuckLakeException(
+          "Cannot change column "
+              + column
+              + " of table "
+              + name
+              + " from "
+              + c.typeName()
+              + " to "
+              + to.ducklakeName()
+              + ": DuckLake only widens integers and floats");
+    }
+    replaceColumn(t, c, c.withType(to.ducklakeName()));
+  }
+
+  private void replaceColumn(TableModel t, ColumnNode old, ColumnNode updated) {
+    t.columns.set(t.columns.indexOf(old), updated);
+    if (t.created) {
+      return;
+    }
+    if (!t.createdColumns.contains(old.id())) {
+      t.endedColumns.add(old.id());
+    }
+    t.pendingRows.put(
+        old.id(),
+        new TableModel.ColumnRow(
+            updated.id(),
+            updated.name(),
+            updated.typeName(),
+            updated.nullable(),
+            updated.initialDefault(),
+            updated.defaultValue(),
+            null,
+            updated.isNested()));
+    alter(t);
+  }
+
+  public void dropColumn(TableName name, String column) {
+    checkOpen();
+    TableModel t = table(name);
+    ColumnNode c = requireColumn(t, column);
+    if (t.columns.size() == 1) {
+      throw new DuckLakeException("Cannot drop the only column " + column + " of table " + name);
+    }
+    t.columns.remove(c);
+    if (!t.created) {
+      for (ColumnNode n : c.flatten()) {
+        t.pendingRows.remove(n.id());
+        if (!t.createdColumns.contains(n.id())) {
+          t.endedColumns.add(n.id());
+        }
+      }
+    }
+    alter(t);
+  }
+
+  private static ColumnNode requireColumn(TableModel t, String column) {
+    ColumnNode c = t.column(column);
+    if (c == null) {
+      throw new DuckLakeException("Table " + t.label() + " has no column " + column);
+    }
+    return c;
+  }
+
+  public void renameTable(TableName name, String newName) {
+    checkOpen();
+    TableModel t = table(name);
+    if (findTable(new TableName(t.schema.name, newName)) != null) {
+      throw new DuckLakeException(
+          "Cannot rename table " + name + ": table " + newName + " exists already");
+    }
+    t.name = newName;
+    if (!t.created) {
+      t.renamed = true;
+    }
+  }
+
+  public void dropTable(TableName name) {
+    checkOpen();
+    TableModel t = table(name);
+    for (WrittenFile f : t.files) {
+      ParquetFiles.deleteQuietly(f.absolutePath());
+    }
+    for (TableModel.DeletePlan p : t.deletes.values()) {
+      if (p.deleteFile() != null) {
+        ParquetFiles.deleteQuietly(p.deleteFile().absolutePath());
+      }
+    }
+    t.files.clear();
+    t.deletes.clear();
+    if (t.created) {
+      tables.remove(t);
+    } else {
+      t.dropped = true;
+    }
+  }
+
+  // ---------------------------------------------------------------- data
+
+  /** Writes the rows of {@code query} (run on {@code duckdb}) as new data files of the table. */
+  public long append(TableName name, Connection duckdb, String query) {
+    checkOpen();
+    TableModel t = table(name);
+    List<WrittenFile> written =
+        ParquetFiles.writeData(
+            duckdb == null ? scratch.get() : duckdb,
+            query,
+            t.label(),
+            t.columns,
+            t.directory(dataPath),
+            options.targetFileSizeBytes());
+    t.files.addAll(written);
+    return written.stream().mapToLong(WrittenFile::recordCount).sum();
+  }
+
+  /**
+   * Deletes the rows of a table, as committed at the base snapshot, that match {@code predicate} (a
+   * DuckDB SQL condition over the table's current column names, evaluated on {@code duckdb}).
+   *
+   * @return how many rows the predicate newly deletes
+   */
+  public long deleteWhere(TableName name, Connection duckdb, String predicate) {
+    checkOpen();
+    TableModel t = table(name);
+    if (t.created) {
+      return 0;
+    }
+    Connection duck = duckdb == null ? scratch.get() : duckdb;
+    List<CatalogReads.LiveFile> live;
+    try (Connection c = db.connect()) {
+      refuseInlinedData(c, t);
+      live = reads.liveFiles(c, t.existingId, base.id());
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot list the files of table " + name + ": " + e.getMessage(), e);
+    }
+    if (live.isEmpty()) {
+      return 0;
+    }
+    String tableDir = t.directory(dataPath);
+    String schemaMap = readSchema(t);
+    long total = 0;
+    for (CatalogReads.LiveFile f : live) {
+      String dataFile = LakePaths.resolve(tableDir, f.path(), f.relative());
+      TableModel.DeletePlan previous = t.deletes.get(f.dataFileId());
+      if (previous != null && previous.endsFile()) {
+        continue;
+      }
+      StringBuilder positions = new StringBuilder();
+      positions
+          .append("SELECT file_row_number AS pos FROM read_parquet(")
+          .append(literal(dataFile))
+          .append(", schema = ")
+          .append(schemaMap)
+          .append(", file_row_number = true) WHERE (")
+          .append(predicate)
+          .append(")");
+      String existing = null;
+      if (previous != null) {
+        existing = previous.deleteFile().absolutePath();
+      } else if (f.deleteFileId() != null) {
+        existing = LakePaths.resolve(tableDir, f.deletePath(), f.deleteRelative());
+      }
+      long before = previous != null ? previous.deleteFile().recordCount() : f.deleteCount();
+      if (existing != null) {
+        positions
+            .append(" UNION SELECT pos FROM read_parquet(")
+            .append(literal(existing))
+            .append(")");
+      }
+      long matching = count(duck, "SELECT count(*) FROM (" + positions + ")", t);
+      if (matching == before) {
+        continue;
+      }
+      long newly = matching - before;
+      if (previous != null && previous.deleteFile() != null) {
+        ParquetFiles.deleteQuietly(previous.deleteFile().absolutePath());
+      }
+      if (matching == f.recordCount()) {
+        t.deletes.put(
+            f.dataFileId(),
+            new TableModel.DeletePlan(
+                f, null, true, newly + (previous != null ? previous.newlyDeleted() : 0)));
+      } else {
+        WrittenFile del =
+            ParquetFiles.writeDeletes(duck, dataFile, positions.toString(), tableDir, t.label());
+        t.deletes.put(
+            f.dataFileId(),
+            new TableModel.DeletePlan(
+                f, del, false, newly + (previous != null ? previous.newlyDeleted() : 0)));
+      }
+      total += newly;
+    }
+    return total;
+  }
+
+  private void refuseInlinedData(Connection c, TableModel t) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT table_name FROM "
+                + db.table("ducklake_inlined_data_tables")
+                + " WHERE table_id = ?")) {
+      ps.setLong(1, t.existingId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          try (Statement s = c.createStatement();
+              ResultSet n =
+                  s.executeQuery(
+                      "SELECT count(*) FROM "
+                          + db.table(rs.getString(1))
+                          + " WHERE end_snapshot IS NULL")) {
+            n.next();
+            if (n.getLong(1) > 0) {
+              throw new DuckLakeException(
+                  "Cannot delete from table "
+                      + t.label()
+                      + ": it holds inlined rows (written by the official extension); flush them"
+                      + " to Parquet first (CALL ducklake_flush_inlined_data)");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static long count(Connection duck, String sql, TableModel t) {
+    try (Statement s = duck.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot evaluate the delete condition on table " + t.label() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code schema} parameter of {@code read_parquet} mapping field ids to current names. */
+  private static String readSchema(TableModel t) {
+    StringBuilder b = new StringBuilder("MAP {");
+    for (int i = 0; i < t.columns.size(); i++) {
+      ColumnNode c = t.columns.get(i);
+      if (i > 0) {
+        b.append(", ");
+      }
+      String dflt =
+          c.initialDefault() == null
+              ? "NULL"
+              : "CAST(" + literal(c.initialDefault()) + " AS " + c.type().duckdbType() + ")";
+      b.append(c.id())
+          .append(": {name: ")
+          .append(literal(c.name()))
+          .append(", type: ")
+          .append(literal(c.type().duckdbType()))
+          .append(", default_value: ")
+          .append(dflt)
+          .append("}");
+    }
+    return b.append('}').toString();
+  }
+
+  // ---------------------------------------------------------------- commit
+
+  public void commitInfo(String author, String message, String extraInfo) {
+    this.author = author;
+    this.commitMessage = message;
+    this.commitExtraInfo = extraInfo;
+  }
+
+  public void validator(CommitValidator validator) {
+    this.validator = validator;
+  }
+
+  /** Deletes every file written for this transaction and closes it. */
+  public void abort() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    deleteFiles();
+  }
+
+  private void deleteFiles() {
+    for (TableModel t : tables) {
+      for (WrittenFile f : t.files) {
+        ParquetFiles.deleteQuietly(f.absolutePath());
+      }
+      for (TableModel.DeletePlan p : t.deletes.values()) {
+        if (p.deleteFile() != null) {
+          ParquetFiles.deleteQuietly(p.deleteFile().absolutePath());
+        }
+      }
+    }
+  }
+
+  private boolean isEmpty() {
+    if (!newSchemas.isEmpty()) {
+      return false;
+    }
+    for (TableModel t : tables) {
+      if (t.hasCatalogChange() || !t.files.isEmpty() || !t.deletes.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Commits all changes as one snapshot, retrying on conflicts with concurrent writers.
+   *
+   * @return the result, or {@code null} if the transaction changed nothing
+   */
+  public CommitResult commit() {
+    checkOpen();
+    if (isEmpty()) {
+      finished = true;
+      return null;
+    }
+    long checkedUpTo = base.id();
+    SQLException lastConflict = null;
+    for (int attempt = 0; attempt < options.maxCommitAttempts(); attempt++) {
+      if (attempt > 0) {
+        sleepBeforeRetry(attempt);
+      }
+      Connection c;
+      try {
+        c = db.connect();
+      } catch (SQLException e) {
+        abort();
+        throw new DuckLakeException(
+            "Cannot connect to the catalog " + db.location() + " to commit: " + e.getMessage(), e);
+      }
+      Attempt a = new Attempt();
+      try (c) {
+        c.setAutoCommit(false);
+        try {
+          checkedUpTo = writeAttempt(c, a, checkedUpTo);
+        } catch (SQLException e) {
+          rollbackQuietly(c);
+          if (isRetryable(e)) {
+            lastConflict = e;
+            continue;
+          }
+          abort();
+          throw new DuckLakeException(
+              "Cannot commit to the catalog " + db.location() + ": " + e.getMessage(), e);
+        } catch (LogicalConflictException e) {
+          rollbackQuietly(c);
+          abort();
+          throw e;
+        } catch (RuntimeException e) {
+          rollbackQuietly(c);
+          abort();
+          throw e;
+        }
+        try {
+          c.commit();
+        } catch (SQLException e) {
+          if (isRetryable(e) && !isConnectionLoss(e)) {
+            rollbackQuietly(c);
+            lastConflict = e;
+            continue;
+          }
+          Boolean landed = resolveOutcome(a);
+          if (landed == null) {
+            finished = true;
+            throw new CommitStateUnknownException(
+                "The connection to the catalog "
+                    + db.location()
+                    + " failed while committing snapshot "
+                    + a.snapshotId
+                    + " and the catalog could not be read back; the commit may or may not be in"
+                    + " the lake",
+                e);
+          }
+          if (!landed) {
+            lastConflict = e;
+            continue;
+          }
+        }
+        finished = true;
+        return a.result(attempt + 1);
+      } catch (SQLException closeFailure) {
+        // closing the connection failed after the outcome was settled above
+        LOG.debug("Closing a catalog connection failed", closeFailure);
+        if (finished) {
+          return a.result(attempt + 1);
+        }
+      }
+    }
+    abort();
+    throw new CommitConflictException(
+        "Gave up committing to "
+            + db.location()
+            + " after "
+            + options.maxCommitAttempts()
+            + " attempts lost to concurrent writers",
+        lastConflict);
+  }
+
+  private void sleepBeforeRetry(int attempt) {
+    double wait =
+        options.retryBaseWait().toNanos()
+            * ThreadLocalRandom.current().nextDouble(0.5, 1.0)
+            * Math.pow(options.retryBackoff(), attempt);
+    try {
+      Thread.sleep((long) (wait / 1_000_000), (int) (wait % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abort();
+      throw new DuckLakeException("Interrupted while retrying a commit", e);
+    }
+  }
+
+  static boolean isRetryable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        if (state.equals("23505") || state.equals("40001") || state.equals("40P01")) {
+          return true;
+        }
+      }
+      String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (m.contains("primary key")
+          || m.contains("unique")
+          || m.contains("conflict")
+          || m.contains("concurrent")
+          || m.contains("duplicate key")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean isConnectionLoss(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && state.startsWith("08");
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      LOG.debug("Rolling back a failed commit attempt failed", e);
+    }
+  }
+
+  /** Whether the snapshot of an attempt whose COMMIT failed is in the catalog; null if unknown. */
+  private Boolean resolveOutcome(Attempt a) {
+    try (Connection c = db.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT c.changes_made, c.author, c.commit_message, c.commit_extra_info FROM "
+                    + db.table("ducklake_snapshot_changes")
+                    + " c WHERE c.snapshot_id = ?")) {
+      ps.setLong(1, a.snapshotId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+        boolean same =
+            a.changes.equals(rs.getString(1))
+                && java.util.Objects.equals(author, rs.getString(2))
+                && java.util.Objects.equals(commitMessage, rs.getString(3))
+                && java.util.Objects.equals(commitExtraInfo, rs.getString(4));
+        if (!same) {
+          return false;
+        }
+      }
+      if (a.marker != null) {
+        try (PreparedStatement m = c.prepareStatement(a.markerQuery)) {
+          m.setString(1, a.marker);
+          m.setLong(2, a.snapshotId);
+          try (ResultSet rs = m.executeQuery()) {
+            return rs.next();
+          }
+        }
+      }
+      return true;
+    } catch (SQLException e) {
+      LOG.warn("Cannot read back the outcome of snapshot {}: {}", a.snapshotId, e.toString());
+      return null;
+    }
+  }
+
+  /** What one attempt wrote. */
+  private final class Attempt {
+    long snapshotId;
+    long schemaVersion;
+    long nextCatalogId;
+    long nextFileId;
+    String changes;
+    String marker;
+    String markerQuery;
+    long rowsInserted;
+    long rowsDeleted;
+    final List<DataFileInfo> files = new ArrayList<>();
+
+    CommitResult result(int attempts) {
+      SnapshotInfo info =
+          new SnapshotInfo(
+              snapshotId,
+              null,
+              schemaVersion,
+              nextCatalogId,
+              nextFileId,
+              changes,
+              author,
+              commitMessage,
+              commitExtraInfo);
+      return new CommitResult(info, attempts, files, rowsInserted, rowsDeleted);
+    }
+  }
+
+  private long writeAttempt(Connection c, Attempt a, long checkedUpTo) throws SQLException {
+    CatalogReads.SnapshotRow latest = reads.latestSnapshot(c);
+    if (latest.id() > checkedUpTo) {
+      List<SnapshotInfo> since = reads.snapshotsAfter(c, checkedUpTo);
+      checkConflicts(c, since);
+      if (validator != null) {
+        validator.validate(since, c);
+      }
+      checkedUpTo = latest.id();
+    }
+    long s = latest.id() + 1;
+    boolean catalogChange = !newSchemas.isEmpty();
+    for (TableModel t : tables) {
+      catalogChange |= t.hasCatalogChange();
+    }
+    long schemaVersion = latest.schemaVersion() + (catalogChange ? 1 : 0);
+    long nextCatalog = latest.nextCatalogId();
+    for (SchemaModel sm : newSchemas) {
+      sm.assignedId = nextCatalog++;
+    }
+    for (TableModel t : tables) {
+      if (t.created) {
+        t.assignedId = nextCatalog++;
+      }
+    }
+    long nextFile = latest.nextFileId();
+    for (TableModel t : tables) {
+      nextFile += t.files.size();
+      for (TableModel.DeletePlan p : t.deletes.values()) {
+        if (p.deleteFile() != null) {
+          nextFile++;
+        }
+      }
+    }
+    a.snapshotId = s;
+    a.schemaVersion = schemaVersion;
+    a.nextCatalogId = nextCatalog;
+    a.nextFileId = nextFile;
+    a.changes = changesMade();
+
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO " + db.table("ducklake_snapshot") + " VALUES (?, NOW(), ?, ?, ?)")) {
+      ps.setLong(1, s);
+      ps.setLong(2, schemaVersion);
+      ps.setLong(3, nextCatalog);
+      ps.setLong(4, nextFile);
+      ps.executeUpdate();
+    }
+    writeSchemas(c, s);
+    writeTables(c, s, schemaVersion);
+    long fileId = latest.nextFileId();
+    for (TableModel t : tables) {
+      if (!t.files.isEmpty()) {
+        fileId = writeDataFiles(c, t, s, fileId, a);
+      }
+      if (!t.deletes.isEmpty()) {
+        fileId = writeDeletes(c, t, s, fileId, a);
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO " + db.table("ducklake_snapshot_changes") + " VALUES (?, ?, ?, ?, ?)")) {
+      ps.setLong(1, s);
+      ps.setString(2, a.changes);
+      ps.setString(3, author);
+      ps.setString(4, commitMessage);
+      ps.setString(5, commitExtraInfo);
+      ps.executeUpdate();
+    }
+    return checkedUpTo;
+  }
+
+  private void writeSchemas(Connection c, long s) throws SQLException {
+    if (newSchemas.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO "
+                + db.table("ducklake_schema")
+                + " VALUES (?, CAST(? AS UUID), ?, NULL, ?, ?, ?)")) {
+      for (SchemaModel sm : newSchemas) {
+        ps.setLong(1, sm.assignedId);
+        ps.setString(2, sm.uuid);
+        ps.setLong(3, s);
+        ps.setString(4, sm.name);
+        ps.setString(5, sm.path);
+        ps.setBoolean(6, true);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private void writeTables(Connection c, long s, long schemaVersion) throws SQLException {
+    for (TableModel t : tables) {
+      if (t.dropped) {
+        endRows(c, s, "ducklake_table", "table_id", t.existingId);
+        endRows(c, s, "ducklake_column", "table_id", t.existingId);
+        endRows(c, s, "ducklake_data_file", "table_id", t.existingId);
+        endRows(c, s, "ducklake_delete_file", "table_id", t.existingId);
+        endRows(c, s, "ducklake_tag", "object_id", t.existingId);
+        endRows(c, s, "ducklake_column_tag", "table_id", t.existingId);
+        endRows(c, s, "ducklake_partition_info", "table_id", t.existingId);
+        endRows(c, s, "ducklake_sort_info", "table_id", t.existingId);
+        continue;
+      }
+      if (t.renamed) {
+        int n = endRows(c, s, "ducklake_table", "table_id", t.existingId);
+        if (n != 1) {
+          throw new LogicalConflictException(
+              "Table " + t.label() + " was changed by a concurrent commit");
+        }
+      }
+      if (t.created || t.renamed) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + db.table("ducklake_table")
+                    + " VALUES (?, CAST(? AS UUID), ?, NULL, ?, ?, ?, ?)")) {
+          ps.setLong(1, t.id());
+          ps.setString(2, t.uuid);
+          ps.setLong(3, s);
+          ps.setLong(4, t.schema.id());
+          ps.setString(5, t.name);
+          ps.setString(6, t.path);
+          ps.setBoolean(7, t.pathRelative);
+          ps.executeUpdate();
+        }
+      }
+      List<TableModel.ColumnRow> rows = new ArrayList<>();
+      if (t.created) {
+        for (ColumnNode n : t.columns) {
+          rows.addAll(TableModel.rowsOf(n, null));
+        }
+      } else {
+        for (Long ended : t.endedColumns) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE "
+                      + db.table("ducklake_column")
+                      + " SET end_snapshot = ? WHERE table_id = ? AND column_id = ? AND"
+                      + " end_snapshot IS NULL")) {
+            ps.setLong(1, s);
+            ps.setLong(2, t.existingId);
+            ps.setLong(3, ended);
+            ps.executeUpdate();
+          }
+        }
+        for (TableModel.ColumnRow r : t.pendingRows.values()) {
+          rows.add(r.parent() == null ? withParent(t, r) : r);
+        }
+      }
+      if (!rows.isEmpty()) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + db.table("ducklake_column")
+                    + " VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'duckdb')")) {
+          for (TableModel.ColumnRow r : rows) {
+            ps.setLong(1, r.id());
+            ps.setLong(2, s);
+            ps.setLong(3, t.id());
+            ps.setLong(4, r.id());
+            ps.setString(5, r.name());
+            ps.setString(6, r.type());
+            ps.setString(7, r.initialDefault());
+            ps.setString(8, r.defaultValue() == null ? "NULL" : r.defaultValue());
+            ps.setBoolean(9, r.nullable());
+            if (r.parent() == null) {
+              ps.setNull(10, java.sql.Types.BIGINT);
+            } else {
+              ps.setLong(10, r.parent());
+            }
+            ps.setString(11, r.nestedParent() ? "" : "literal");
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      if (t.hasCatalogChange()) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO " + db.table("ducklake_schema_versions") + " VALUES (?, ?, ?)")) {
+          ps.setLong(1, s);
+          ps.setLong(2, schemaVersion);
+          ps.setLong(3, t.id());
+          ps.executeUpdate();
+        }
+      }
+    }
+  }
+
+  /** Pending rows of nested children keep their parent; top-level rows have none. */
+  private static TableModel.ColumnRow withParent(TableModel t, TableModel.ColumnRow r) {
+    for (ColumnNode top : t.columns) {
+      if (top.id() == r.id()) {
+        return r;
+      }
+      for (ColumnNode n : top.flatten()) {
+        for (ColumnNode child : n.children()) {
+          if (child.id() == r.id()) {
+            return new TableModel.ColumnRow(
+                r.id(),
+                r.name(),
+                r.type(),
+                r.nullable(),
+                r.initialDefault(),
+                r.defaultValue(),
+                n.id(),
+                r.nestedParent());
+          }
+        }
+      }
+    }
+    return r;
+  }
+
+  private int endRows(Connection c, long s, String table, String idColumn, long id)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE "
+                + db.table(table)
+                + " SET end_snapshot = ? WHERE "
+                + idColumn
+                + " = ? AND end_snapshot IS NULL")) {
+      ps.setLong(1, s);
+      ps.setLong(2, id);
+      return ps.executeUpdate();
+    }
+  }
+
+  private long writeDataFiles(Connection c, TableModel t, long s, long fileId, Attempt a)
+      throws SQLException {
+    long tableId = t.id();
+    long recordCount = 0;
+    long nextRowId = 0;
+    long fileSize = 0;
+    boolean statsExist = false;
+    if (!t.created) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT record_count, next_row_id, file_size_bytes FROM "
+                  + db.table("ducklake_table_stats")
+                  + " WHERE table_id = ?")) {
+        ps.setLong(1, tableId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            statsExist = true;
+            recordCount = rs.getLong(1);
+            nextRowId = rs.getLong(2);
+            fileSize = rs.getLong(3);
+          }
+        }
+      }
+    }
+    Map<Long, String> leafTypes = new HashMap<>();
+    Map<Long, String> leafNames = new HashMap<>();
+    for (ColumnNode top : t.columns) {
+      collectLeafNames(top, top.name(), leafTypes, leafNames);
+    }
+    Map<Long, ColumnStatsAccumulator> merged = new LinkedHashMap<>();
+    if (statsExist) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT column_id, contains_null, contains_nan, min_value, max_value FROM "
+                  + db.table("ducklake_table_column_stats")
+                  + " WHERE table_id = ?")) {
+        ps.setLong(1, tableId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long col = rs.getLong(1);
+            Boolean nulls = rs.getBoolean(2);
+            if (rs.wasNull()) {
+              nulls = null;
+            }
+            Boolean nan = rs.getBoolean(3);
+            if (rs.wasNull()) {
+              nan = null;
+            }
+            merged.put(
+                col,
+                ColumnStatsAccumulator.existing(
+                    leafTypes.get(col), nulls, nan, rs.getString(4), rs.getString(5)));
+          }
+        }
+      }
+    }
+    boolean newStats = !statsExist;
+    try (PreparedStatement df =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + db.table("ducklake_data_file")
+                    + " VALUES (?, ?, ?, NULL, NULL, ?, true, 'parquet', ?, ?, ?, ?, NULL, NULL,"
+                    + " NULL, NULL)");
+        PreparedStatement fs =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + db.table("ducklake_file_column_stats")
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
+      for (WrittenFile f : t.files) {
+        long id = fileId++;
+        long rowStart = nextRowId;
+        df.setLong(1, id);
+        df.setLong(2, tableId);
+        df.setLong(3, s);
+        df.setString(4, f.relativePath());
+        df.setLong(5, f.recordCount());
+        df.setLong(6, f.fileSizeBytes());
+        df.setLong(7, f.footerSize());
+        df.setLong(8, rowStart);
+        df.addBatch();
+        nextRowId += f.recordCount();
+        recordCount += f.recordCount();
+        fileSize += f.fileSizeBytes();
+        Map<String, ColumnStats> statsByName = new HashMap<>();
+        for (FileColumnStats cs : f.columnStats()) {
+          fs.setLong(1, id);
+          fs.setLong(2, tableId);
+          fs.setLong(3, cs.columnId());
+          setLong(fs, 4, cs.columnSizeBytes());
+          setLong(fs, 5, cs.valueCount());
+          setLong(fs, 6, cs.nullCount());
+          fs.setString(7, cs.minValue());
+          fs.setString(8, cs.maxValue());
+          if (cs.containsNan() == null) {
+            fs.setNull(9, java.sql.Types.BOOLEAN);
+          } else {
+            fs.setBoolean(9, cs.containsNan());
+          }
+          fs.addBatch();
+          ColumnStatsAccumulator acc = merged.get(cs.columnId());
+          if (acc == null && newStats) {
+            acc = ColumnStatsAccumulator.empty(leafTypes.get(cs.columnId()));
+            merged.put(cs.columnId(), acc);
+          }
+          if (acc != null) {
+            acc.add(cs);
+          }
+          statsByName.put(
+              leafNames.getOrDefault(cs.columnId(), Long.toString(cs.columnId())),
+              new ColumnStats(
+                  cs.columnId(),
+                  cs.valueCount(),
+                  cs.nullCount(),
+                  cs.minValue(),
+                  cs.maxValue(),
+                  cs.containsNan()));
+        }
+        a.files.add(
+            new DataFileInfo(
+                id,
+                tableId,
+                f.absolutePath(),
+                f.recordCount(),
+                f.fileSizeBytes(),
+                rowStart,
+                s,
+                0,
+                null,
+                statsByName));
+        a.rowsInserted += f.recordCount();
+      }
+      df.executeBatch();
+      fs.executeBatch();
+    }
+    if (newStats) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO " + db.table("ducklake_table_stats") + " VALUES (?, ?, ?, ?)")) {
+        ps.setLong(1, tableId);
+        ps.setLong(2, recordCount);
+        ps.setLong(3, nextRowId);
+        ps.setLong(4, fileSize);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + db.table("ducklake_table_column_stats")
+                  + " VALUES (?, ?, ?, ?, ?, ?, NULL)")) {
+        for (Map.Entry<Long, ColumnStatsAccumulator> e : merged.entrySet()) {
+          ps.setLong(1, tableId);
+          ps.setLong(2, e.getKey());
+          e.getValue().bind(ps, 3);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    } else {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE "
+                  + db.table("ducklake_table_stats")
+                  + " SET record_count = ?, next_row_id = ?, file_size_bytes = ? WHERE table_id ="
+                  + " ?")) {
+        ps.setLong(1, recordCount);
+        ps.setLong(2, nextRowId);
+        ps.setLong(3, fileSize);
+        ps.setLong(4, tableId);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE "
+                  + db.table("ducklake_table_column_stats")
+                  + " SET contains_null = ?, contains_nan = ?, min_value = ?, max_value = ? WHERE"
+                  + " table_id = ? AND column_id = ?")) {
+        boolean any = false;
+        for (Map.Entry<Long, ColumnStatsAccumulator> e : merged.entrySet()) {
+          if (!e.getValue().changed()) {
+            continue;
+          }
+          e.getValue().bind(ps, 1);
+          ps.setLong(5, tableId);
+          ps.setLong(6, e.getKey());
+          ps.addBatch();
+          any = true;
+        }
+        if (any) {
+          ps.executeBatch();
+        }
+      }
+    }
+    if (a.marker == null && !t.files.isEmpty()) {
+      a.marker = t.files.get(0).relativePath();
+      a.markerQuery =
+          "SELECT 1 FROM "
+              + db.table("ducklake_data_file")
+              + " WHERE path = ? AND begin_snapshot = ?";
+    }
+    return fileId;
+  }
+
+  private static void collectLeafNames(
+      ColumnNode n, String path, Map<Long, String> types, Map<Long, String> names) {
+    if (n.children().isEmpty()) {
+      types.put(n.id(), n.typeName());
+      names.put(n.id(), path);
+      return;
+    }
+    for (ColumnNode c : n.children()) {
+      collectLeafNames(c, path + "." + c.name(), types, names);
+    }
+  }
+
+  private long writeDeletes(Connection c, TableModel t, long s, long fileId, Attempt a)
+      throws SQLException {
+    try (PreparedStatement ins =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + db.table("ducklake_delete_file")
+                    + " VALUES (?, ?, ?, NULL, ?, ?, true, 'parquet', ?, ?, ?, NULL, NULL)");
+        PreparedStatement endDelete =
+            c.prepareStatement(
+                "UPDATE "
+                    + db.table("ducklake_delete_file")
+                    + " SET end_snapshot = ? WHERE delete_file_id = ? AND end_snapshot IS NULL");
+        PreparedStatement endData =
+            c.prepareStatement(
+                "UPDATE "
+                    + db.table("ducklake_data_file")
+                    + " SET end_snapshot = ? WHERE data_file_id = ? AND end_snapshot IS NULL")) {
+      for (TableModel.DeletePlan p : t.deletes.values()) {
+        CatalogReads.LiveFile f = p.file();
+        if (f.deleteFileId() != null) {
+          endDelete.setLong(1, s);
+          endDelete.setLong(2, f.deleteFileId());
+          if (endDelete.executeUpdate() != 1) {
+            throw new LogicalConflictException(
+                "Cannot delete from table "
+                    + t.label()
+                    + ": a concurrent commit changed the deletes of data file "
+                    + f.dataFileId());
+          }
+        }
+        if (p.endsFile()) {
+          endData.setLong(1, s);
+          endData.setLong(2, f.dataFileId());
+          if (endData.executeUpdate() != 1) {
+            throw new LogicalConflictException(
+                "Cannot delete from table "
+                    + t.label()
+                    + ": a concurrent commit removed data file "
+                    + f.dataFileId());
+          }
+        } else {
+          WrittenFile d = p.deleteFile();
+          ins.setLong(1, fileId++);
+          ins.setLong(2, t.id());
+          ins.setLong(3, s);
+          ins.setLong(4, f.dataFileId());
+          ins.setString(5, d.relativePath());
+          ins.setLong(6, d.recordCount());
+          ins.setLong(7, d.fileSizeBytes());
+          ins.setLong(8, d.footerSize());
+          ins.addBatch();
+          if (a.marker == null) {
+            a.marker = d.relativePath();
+            a.markerQuery =
+                "SELECT 1 FROM "
+                    + db.table("ducklake_delete_file")
+                    + " WHERE path = ? AND begin_snapshot = ?";
+          }
+        }
+        a.rowsDeleted += p.newlyDeleted();
+      }
+      ins.executeBatch();
+    }
+    return fileId;
+  }
+
+  private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, java.sql.Types.BIGINT);
+    } else {
+      ps.setLong(i, v);
+    }
+  }
+
+  // ---------------------------------------------------------------- changes and conflicts
+
+  private String changesMade() {
+    List<String> parts = new ArrayList<>();
+    Set<Long> dropped = new TreeSet<>();
+    Set<Long> inserted = new TreeSet<>();
+    Set<Long> deleted = new TreeSet<>();
+    Set<Long> altered = new TreeSet<>();
+    Set<String> createdSchemas = new TreeSet<>();
+    Set<String> createdTables = new TreeSet<>();
+    for (SchemaModel s : newSchemas) {
+      createdSchemas.add(TableModel.quoteChange(s.name));
+    }
+    for (TableModel t : tables) {
+      if (t.dropped) {
+        dropped.add(t.id());
+        continue;
+      }
+      if (t.created || t.renamed) {
+        createdTables.add(t.quotedLabel());
+      }
+      if (t.altered) {
+        altered.add(t.id());
+      }
+      if (!t.files.isEmpty()) {
+        inserted.add(t.id());
+      }
+      if (!t.deletes.isEmpty()) {
+        deleted.add(t.id());
+      }
+    }
+    dropped.forEach(id -> parts.add("dropped_table:" + id));
+    createdSchemas.forEach(n -> parts.add("created_schema:" + n));
+    createdTables.forEach(n -> parts.add("created_table:" + n));
+    inserted.forEach(id -> parts.add("inserted_into_table:" + id));
+    deleted.forEach(id -> parts.add("deleted_from_table:" + id));
+    altered.forEach(id -> parts.add("altered_table:" + id));
+    return String.join(",", parts);
+  }
+
+  private void checkConflicts(Connection c, List<SnapshotInfo> since) throws SQLException {
+    List<ChangeEntry> others = new ArrayList<>();
+    for (SnapshotInfo s : since) {
+      others.addAll(ChangeEntry.parse(s.changesMade()));
+    }
+    for (SchemaModel s : newSchemas) {
+      for (ChangeEntry e : others) {
+        if (e.type().equals("created_schema") && e.value().equals(TableModel.quoteChange(s.name))) {
+          throw new LogicalConflictException(
+              "Schema " + s.name + " was created by a concurrent commit");
+        }
+      }
+    }
+    for (TableModel t : tables) {
+      if (t.created || t.renamed) {
+        for (ChangeEntry e : others) {
+          if ((e.type().equals("created_table") || e.type().equals("created_view"))
+              && e.value().equals(t.quotedLabel())) {
+            throw new LogicalConflictException(
+                "Table " + t.label() + " was created by a concurrent commit");
+          }
+          if (e.type().equals("dropped_schema")
+              && t.schema.existingId != null
+              && e.id() == t.schema.existingId) {
+            throw new LogicalConflictException(
+                "Schema " + t.schema.name + " was dropped by a concurrent commit");
+          }
+        }
+      }
+      if (t.existingId == null) {
+        continue;
+      }
+      long id = t.existingId;
+      Set<String> conflicting = new java.util.HashSet<>();
+      conflicting.add("dropped_table");
+      if (!t.dropped) {
+        conflicting.add("altered_table");
+      }
+      if (!t.files.isEmpty()) {
+        conflicting.addAll(List.of("deleted_from_table", "inlined_delete"));
+      }
+      if (!t.deletes.isEmpty()) {
+        conflicting.addAll(
+            List.of(
+                "merge_adjacent",
+                "rewrite_delete",
+                "inserted_into_table",
+                "inlined_insert",
+                "inline_flush",
+                "flushed_inlined",
+                "inlined_delete"));
+      }
+      boolean otherDeleted = false;
+      for (ChangeEntry e : others) {
+        if (e.id() != id) {
+          continue;
+        }
+        if (conflicting.contains(e.type())) {
+          throw new LogicalConflictException(
+              "Cannot commit changes to table "
+                  + t.label()
+                  + " based on snapshot "
+                  + base.id()
+                  + ": a concurrent commit did "
+                  + e.type()
+                  + " on it ("
+                  + describe(t)
+                  + " conflicts with that)");
+        }
+        otherDeleted |= e.type().equals("deleted_from_table");
+      }
+      if (otherDeleted && !t.deletes.isEmpty()) {
+        checkDeleteOverlap(c, t);
+      }
+    }
+  }
+
+  private static String describe(TableModel t) {
+    List<String> what = new ArrayList<>();
+    if (!t.files.isEmpty()) {
+      what.add("an append");
+    }
+    if (!t.deletes.isEmpty()) {
+      what.add("a delete");
+    }
+    if (t.altered || t.renamed) {
+      what.add("an alter");
+    }
+    if (t.dropped) {
+      what.add("a drop");
+    }
+    return String.join(" and ", what);
+  }
+
+  private void checkDeleteOverlap(Connection c, TableModel t) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT data_file_id FROM "
+                + db.table("ducklake_delete_file")
+                + " WHERE table_id = ? AND begin_snapshot > ? UNION ALL SELECT data_file_id FROM "
+                + db.table("ducklake_data_file")
+                + " WHERE table_id = ? AND end_snapshot > ?")) {
+      ps.setLong(1, t.existingId);
+      ps.setLong(2, base.id());
+      ps.setLong(3, t.existingId);
+      ps.setLong(4, base.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (t.deletes.containsKey(rs.getLong(1))) {
+            throw new LogicalConflictException(
+                "Cannot delete from table "
+                    + t.label()
+                    + ": a concurrent commit deleted from the same data file "
+                    + rs.getLong(1));
+          }
+        }
+      }
+    }
+  }
+}
