@@ -12,6 +12,7 @@ import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,8 +112,13 @@ public final class Transport implements AutoCloseable {
           RetryPolicy.<Response>builder()
               .handle(IOException.class)
               .handleResultIf(r -> retryableStatus(r.code()) && !hasAction(tag, r))
-              .abortOn(InterruptedIOException.class)
-              .abortIf((r, e) -> e != null && chain.call().isCanceled())
+              // A cancelled call or an interrupted thread stops; a socket timeout is retried.
+              .abortIf(
+                  (r, e) ->
+                      e != null
+                          && (chain.call().isCanceled()
+                              || (e instanceof InterruptedIOException
+                                  && !(e instanceof SocketTimeoutException))))
               .withMaxAttempts(retry.maxAttempts())
               .withDelayFn(
                   ctx -> {
