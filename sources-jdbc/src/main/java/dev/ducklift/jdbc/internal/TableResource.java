@@ -139,6 +139,16 @@ public final class TableResource implements Resource {
     Optional<CursorValue> last = context.lastValue().map(v -> typed(v, "watermark"));
     Optional<CursorValue> start = context.startValue().map(v -> typed(v, "start value"));
     boolean lag = table.spec().incremental().lag() != null;
+    Optional<CursorValue> end = context.endValue();
+    if (end.isPresent()) {
+      // A backfill window is [initial value, end value) whatever the stored watermark is.
+      Optional<CursorValue> initial = table.spec().incremental().initial();
+      window =
+          initial.isPresent()
+              ? window.from(typed(initial.get(), "initial value"), false, null)
+              : window;
+      return window.withEnd(typed(end.get(), "end value"));
+    }
     if (last.isPresent() && !lag && table.mode() == CursorMode.INCREMENTING) {
       window = window.from(last.get(), true, null);
     } else if (last.isPresent() && !lag && table.mode() == CursorMode.TIMESTAMP_INCREMENTING) {
@@ -151,10 +161,6 @@ public final class TableResource implements Resource {
               : window.from(last.get(), false, null);
     } else if (start.isPresent()) {
       window = window.from(start.get(), false, null);
-    }
-    Optional<CursorValue> end = context.endValue();
-    if (end.isPresent()) {
-      window = window.withEnd(typed(end.get(), "end value"));
     }
     return window;
   }
