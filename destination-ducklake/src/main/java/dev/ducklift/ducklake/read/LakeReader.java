@@ -438,71 +438,196 @@ public final class LakeReader implements AutoCloseable {
       }
     }
     List<DataFile> result = new ArrayList<>();
+    for (DataFile f :
+        queryDataFiles(
+            " WHERE table_id = ? AND " + visible(""),
+            List.of(table.id(), snapshotId, snapshotId),
+            id -> table.directory())) {
+      result.add(withDelete(f, deleteByFile.get(f.id())));
+    }
+    return result;
+  }
+
+  /** Every data file row of the catalog (any snapshot), without delete files, by id. */
+  public List<DataFile> allDataFiles() {
+    Map<Long, String> directories = new HashMap<>();
+    return queryDataFiles(
+        "", List.of(), id -> directories.computeIfAbsent(id, this::tableDirectory));
+  }
+
+  /** Every delete file row of the catalog (any snapshot), by id. */
+  public List<DeleteFile> allDeleteFiles() {
+    Map<Long, String> directories = new HashMap<>();
+    return queryDeleteFiles(
+        "", List.of(), id -> directories.computeIfAbsent(id, this::tableDirectory));
+  }
+
+  /** The delete files of a table visible at a snapshot. */
+  public List<DeleteFile> deleteFiles(LakeTable table, long snapshotId) {
+    return queryDeleteFiles(
+        " WHERE table_id = ? AND " + visible(""),
+        List.of(table.id(), snapshotId, snapshotId),
+        id -> table.directory());
+  }
+
+  /**
+   * The absolute directory of a table's files (from its newest catalog row: renames keep the path),
+   * ending in {@code /}.
+   */
+  public String tableDirectory(long tableId) {
+    Object[][] found = {null};
+    query(
+        "SELECT t.path, t.path_is_relative, s.path, s.path_is_relative FROM "
+            + catalogTable("ducklake_table")
+            + " t LEFT JOIN "
+            + catalogTable("ducklake_schema")
+            + " s ON s.schema_id = t.schema_id WHERE t.table_id = ?"
+            + " ORDER BY t.begin_snapshot DESC, s.begin_snapshot DESC",
+        List.of(tableId),
+        rs -> {
+          if (found[0] == null) {
+            found[0] =
+                new Object[] {
+                  rs.getString(1),
+                  rs.getObject(2) == null || rs.getBoolean(2),
+                  rs.getString(3),
+                  rs.getObject(4) == null || rs.getBoolean(4)
+                };
+          }
+        });
+    if (found[0] == null) {
+      throw new DuckliftException("Table id " + tableId + " is not in the catalog");
+    }
+    Object[] row = found[0];
+    String schemaDir =
+        row[2] == null ? dataPath : resolve(dataPath, (String) row[2], (Boolean) row[3]);
+    return directory(
+        row[0] == null ? schemaDir : resolve(schemaDir, (String) row[0], (Boolean) row[1]));
+  }
+
+  private static DataFile withDelete(DataFile f, DeleteFile d) {
+    return new DataFile(
+        f.id(),
+        f.tableId(),
+        f.beginSnapshot(),
+        f.endSnapshot(),
+        f.path(),
+        f.catalogPath(),
+        f.pathIsRelative(),
+        f.recordCount(),
+        f.fileSizeBytes(),
+        f.footerSize(),
+        f.rowIdStart(),
+        f.partitionId(),
+        f.mappingId(),
+        f.partialMax(),
+        d);
+  }
+
+  private List<DataFile> queryDataFiles(
+      String where, List<Object> params, java.util.function.LongFunction<String> directory) {
+    List<DataFile> result = new ArrayList<>();
+    List<Object[]> rows = new ArrayList<>();
     query(
         "SELECT data_file_id, table_id, begin_snapshot, end_snapshot, path, path_is_relative,"
             + " record_count, file_size_bytes, footer_size, row_id_start, partition_id,"
             + " mapping_id, partial_max FROM "
             + catalogTable("ducklake_data_file")
-            + " WHERE table_id = ? AND "
-            + visible("")
+            + where
             + " ORDER BY data_file_id",
-        List.of(table.id(), snapshotId, snapshotId),
-        rs -> {
-          long id = rs.getLong(1);
-          String path = rs.getString(5);
-          boolean relative = rs.getObject(6) == null || rs.getBoolean(6);
-          result.add(
-              new DataFile(
-                  id,
+        params,
+        rs ->
+            rows.add(
+                new Object[] {
+                  rs.getLong(1),
                   rs.getLong(2),
                   rs.getLong(3),
-                  (Long) longOrNull(rs, 4),
-                  resolve(table.directory(), path, relative),
-                  path,
-                  relative,
+                  longOrNull(rs, 4),
+                  rs.getString(5),
+                  rs.getObject(6) == null || rs.getBoolean(6),
                   rs.getLong(7),
                   rs.getLong(8),
-                  (Long) longOrNull(rs, 9),
-                  (Long) longOrNull(rs, 10),
-                  (Long) longOrNull(rs, 11),
-                  (Long) longOrNull(rs, 12),
-                  (Long) longOrNull(rs, 13),
-                  deleteByFile.get(id)));
-        });
+                  longOrNull(rs, 9),
+                  longOrNull(rs, 10),
+                  longOrNull(rs, 11),
+                  longOrNull(rs, 12),
+                  longOrNull(rs, 13)
+                }));
+    for (Object[] r : rows) {
+      String path = (String) r[4];
+      boolean relative = (Boolean) r[5];
+      result.add(
+          new DataFile(
+              (Long) r[0],
+              (Long) r[1],
+              (Long) r[2],
+              (Long) r[3],
+              relative
+                  ? resolve(directory.apply((Long) r[1]), path, true)
+                  : resolve("", path, false),
+              path,
+              relative,
+              (Long) r[6],
+              (Long) r[7],
+              (Long) r[8],
+              (Long) r[9],
+              (Long) r[10],
+              (Long) r[11],
+              (Long) r[12],
+              null));
+    }
     return result;
   }
 
-  /** The delete files of a table visible at a snapshot. */
-  public List<DeleteFile> deleteFiles(LakeTable table, long snapshotId) {
-    List<DeleteFile> result = new ArrayList<>();
+  private List<DeleteFile> queryDeleteFiles(
+      String where, List<Object> params, java.util.function.LongFunction<String> directory) {
+    List<Object[]> rows = new ArrayList<>();
     query(
         "SELECT delete_file_id, table_id, data_file_id, begin_snapshot, end_snapshot, path,"
             + " path_is_relative, format, delete_count, file_size_bytes, footer_size, partial_max"
             + " FROM "
             + catalogTable("ducklake_delete_file")
-            + " WHERE table_id = ? AND "
-            + visible("")
+            + where
             + " ORDER BY delete_file_id",
-        List.of(table.id(), snapshotId, snapshotId),
-        rs -> {
-          String path = rs.getString(6);
-          boolean relative = rs.getObject(7) == null || rs.getBoolean(7);
-          result.add(
-              new DeleteFile(
+        params,
+        rs ->
+            rows.add(
+                new Object[] {
                   rs.getLong(1),
                   rs.getLong(2),
                   rs.getLong(3),
                   rs.getLong(4),
-                  (Long) longOrNull(rs, 5),
-                  resolve(table.directory(), path, relative),
-                  path,
-                  relative,
+                  longOrNull(rs, 5),
+                  rs.getString(6),
+                  rs.getObject(7) == null || rs.getBoolean(7),
                   rs.getString(8) == null ? "parquet" : rs.getString(8),
                   rs.getLong(9),
                   rs.getLong(10),
-                  (Long) longOrNull(rs, 11),
-                  (Long) longOrNull(rs, 12)));
-        });
+                  longOrNull(rs, 11),
+                  longOrNull(rs, 12)
+                }));
+    List<DeleteFile> result = new ArrayList<>();
+    for (Object[] r : rows) {
+      String path = (String) r[5];
+      boolean relative = (Boolean) r[6];
+      result.add(
+          new DeleteFile(
+              (Long) r[0],
+              (Long) r[1],
+              (Long) r[2],
+              (Long) r[3],
+              (Long) r[4],
+              relative
+                  ? resolve(directory.apply((Long) r[1]), path, true)
+                  : resolve("", path, false),
+              path,
+              relative,
+              (String) r[7],
+              (Long) r[8],
+              (Long) r[9],
+              (Long) r[10],
+              (Long) r[11]));
+    }
     return result;
   }
 
@@ -678,6 +803,11 @@ public final class LakeReader implements AutoCloseable {
   }
 
   /** The physical schema of a Parquet file (cached: lake files are immutable). */
+  /** The physical schema of a Parquet file of the lake (cached: lake files are immutable). */
+  public ParquetNode parquetSchema(String path) {
+    return parquetSchema(engine(), path);
+  }
+
   ParquetNode parquetSchema(Connection engine, String path) {
     return parquetSchemas.computeIfAbsent(path, p -> ParquetNode.read(engine, p));
   }
@@ -717,7 +847,7 @@ public final class LakeReader implements AutoCloseable {
   // helpers
 
   /** {@code begin_snapshot <= ? AND (end_snapshot IS NULL OR ? < end_snapshot)}. */
-  static String visible(String alias) {
+  public static String visible(String alias) {
     String a = alias.isEmpty() ? "" : alias + ".";
     return "("
         + a

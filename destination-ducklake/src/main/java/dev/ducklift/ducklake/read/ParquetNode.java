@@ -14,9 +14,10 @@ import java.util.Locale;
  * and maps are reduced to their logical shape: a list node has one child (the element), a map node
  * two (key and value); the repeated middle groups are skipped.
  */
-record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetNode> children) {
+public record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetNode> children) {
 
-  enum Kind {
+  /** The logical shape of a node. */
+  public enum Kind {
     PRIMITIVE,
     STRUCT,
     LIST,
@@ -24,17 +25,17 @@ record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetNode> ch
   }
 
   /** Field id of {@code _ducklake_internal_snapshot_id}. */
-  static final int SNAPSHOT_ID_FIELD = 2147483539;
+  public static final int SNAPSHOT_ID_FIELD = 2147483539;
 
   /** Field id of {@code _ducklake_internal_row_id}. */
-  static final int ROW_ID_FIELD = 2147483540;
+  public static final int ROW_ID_FIELD = 2147483540;
 
-  ParquetNode {
+  public ParquetNode {
     children = List.copyOf(children);
   }
 
   /** Whether any node below the root carries a field id. */
-  boolean hasFieldIds() {
+  public boolean hasFieldIds() {
     for (ParquetNode child : children) {
       if (child.fieldId != null || child.hasFieldIds()) {
         return true;
@@ -43,7 +44,7 @@ record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetNode> ch
     return false;
   }
 
-  ParquetNode childByFieldId(long id) {
+  public ParquetNode childByFieldId(long id) {
     for (ParquetNode child : children) {
       if (child.fieldId != null && child.fieldId == id) {
         return child;
@@ -52,7 +53,7 @@ record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetNode> ch
     return null;
   }
 
-  ParquetNode childByName(String childName) {
+  public ParquetNode childByName(String childName) {
     for (ParquetNode child : children) {
       if (child.name.equals(childName)) {
         return child;
@@ -62,13 +63,13 @@ record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetNode> ch
   }
 
   /** A top-level column by field id, or else by the reserved name. */
-  ParquetNode internalColumn(int fieldIdValue, String columnName) {
+  public ParquetNode internalColumn(int fieldIdValue, String columnName) {
     ParquetNode byId = childByFieldId(fieldIdValue);
     return byId != null ? byId : childByName(columnName);
   }
 
   /** A signature that is equal for files read the same way (names, ids and shapes). */
-  String signature() {
+  public String signature() {
     StringBuilder sb = new StringBuilder();
     appendSignature(sb);
     return sb.toString();
@@ -84,7 +85,7 @@ record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetNode> ch
   }
 
   /** Reads the schema of one file through a DuckDB connection. */
-  static ParquetNode read(Connection engine, String path) {
+  public static ParquetNode read(Connection engine, String path) {
     List<Object[]> rows = new ArrayList<>();
     try (PreparedStatement ps =
         engine.prepareStatement(
