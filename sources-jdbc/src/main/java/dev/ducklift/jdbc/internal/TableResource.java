@@ -57,6 +57,8 @@ public final class TableResource implements Resource {
   private final String[] keys;
   private final ValueReader[] readers;
   private final TextDecoder[] decoders;
+  private final java.util.concurrent.atomic.AtomicInteger resumed =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public TableResource(ResolvedTable table, ConnectionFactory connections, ReadOptions options) {
     this.table = table;
@@ -103,6 +105,11 @@ public final class TableResource implements Resource {
   /** The reflected table behind this resource. */
   public ResolvedTable table() {
     return table;
+  }
+
+  /** How many reads resumed on a new connection after losing theirs, since this was built. */
+  public int resumedReads() {
+    return resumed.get();
   }
 
   /** Whether this resource reads with {@code COPY}. */
@@ -413,6 +420,7 @@ public final class TableResource implements Resource {
                 e);
           }
           attempt++;
+          resumed.incrementAndGet();
           LOG.warn(
               "Reading {} lost its connection in {} after {} rows (SQLSTATE {}); resuming, attempt {}"
                   + " of {}",
