@@ -204,9 +204,16 @@ public final class RestSource implements Source {
         throw new DuckliftException(
             where + " refers to unknown parent resource '" + parentName + "'");
       }
-      if (parentName.equals(c.name()) || depth > 0) {
+      if (parentName.equals(c.name())) {
+        throw new DuckliftException(where + " refers to itself as its parent");
+      }
+      if (depth > 0) {
         throw new DuckliftException(
-            where + " has parent '" + parentName + "', which is not a top-level resource");
+            where
+                + " is a parent but has parent '"
+                + parentName
+                + "' itself;"
+                + " only top-level resources can be parents");
       }
       parentPlan = planOf(parent, byName, plans, depth + 1);
       if (parentPlan.parent() != null) {
