@@ -27,7 +27,8 @@ import java.util.Optional;
  * watermark minus the lag (or the initial value on a first run; lag is not applied to it) and end
  * the exclusive end value. For a {@code min} cursor the window is mirrored: {@code end < cursor <=
  * start}, start being the last watermark plus the lag. Rows equal to the watermark are therefore
- * re-read and deduplicated downstream by primary key.
+ * re-read and deduplicated downstream by primary key. With both an initial and an end value the run
+ * is a backfill of {@code [initial, end)} that ignores and never moves the stored watermark.
  *
  * <p>Not thread-safe: one tracker per load.
  */
@@ -48,6 +49,7 @@ public final class CursorTracker {
   private final boolean max;
   private final Map<String, CursorValue> committed;
   private final Map<String, CursorValue> seen = new HashMap<>();
+  private final Map<String, CursorValue> positions = new HashMap<>();
   private final Map<String, CursorValue> last = new HashMap<>();
   private final Map<String, CursorValue> startCache = new HashMap<>();
   private final IsoTemporal temporal = new IsoTemporal();
@@ -82,8 +84,12 @@ public final class CursorTracker {
       return Optional.of(cached);
     }
     CursorValue lastValue = committed.get(stateKey);
+    // A bounded backfill window reads [initial, end) whatever the stored state says.
+    boolean backfill = incremental.endValue() != null && incremental.initialValue() != null;
     CursorValue start =
-        lastValue == null ? incremental.initialValue() : applyLag(lastValue, incremental.lag());
+        lastValue == null || backfill
+            ? incremental.initialValue()
+            : applyLag(lastValue, incremental.lag());
     if (start != null) {
       startCache.put(stateKey, start);
     }
@@ -158,6 +164,17 @@ public final class CursorTracker {
     return Decision.ACCEPT;
   }
 
+  /**
+   * Records the positions a page carries ({@link dev.ducklift.core.Page#positions()}): they replace
+   * the previous ones as they are, without comparison, since a tiebreak may go down when the main
+   * cursor goes up.
+   */
+  public void position(Map<String, CursorValue> pagePositions) {
+    if (incremental != null) {
+      positions.putAll(pagePositions);
+    }
+  }
+
   /** Records outside the window so far. */
   public long outside() {
     return outside;
@@ -196,6 +213,7 @@ public final class CursorTracker {
         result.put(e.getKey(), now);
       }
     }
+    result.putAll(positions);
     return result;
   }
 

@@ -397,6 +397,7 @@ public final class PipelineRunner {
           excluded++;
         }
       }
+      tracker.position(page.positions());
       listener.pageExtracted(spec.name(), page, list.size(), accepted);
       pagesSinceCheckpoint++;
       long t1 = System.nanoTime();
