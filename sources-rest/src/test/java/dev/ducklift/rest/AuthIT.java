@@ -227,6 +227,20 @@ class AuthIT {
     }
   }
 
+  /** The custom auth as a config-created class: reads its key from the config node. */
+  public static final class SigningAuthFactory implements RestAuth {
+    private final SigningAuth delegate;
+
+    public SigningAuthFactory(com.fasterxml.jackson.databind.JsonNode config) {
+      this.delegate = new SigningAuth(Secret.of(config.path("key").asText("default-key")));
+    }
+
+    @Override
+    public Request authenticate(Request request, Call.Factory http) {
+      return delegate.authenticate(request, http);
+    }
+  }
+
   @Test
   void customAuthIsAppliedToEveryRequest() throws Exception {
     serve(r -> json("[{\"id\":1}]"));

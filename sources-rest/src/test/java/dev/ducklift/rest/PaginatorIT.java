@@ -340,7 +340,7 @@ class PaginatorIT {
   }
 
   /** A custom paginator: the API takes a "since_id" and the next page starts after the last id. */
-  record SinceIdPaginator() implements Paginator {
+  public record SinceIdPaginator() implements Paginator {
     @Override
     public Optional<PageRequest> next(PageRequest request, PageResponse response) {
       if (response.recordCount() == 0) {
