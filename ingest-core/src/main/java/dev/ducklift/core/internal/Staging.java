@@ -438,7 +438,8 @@ public final class Staging implements AutoCloseable {
               a.append(d.setScale(scales[i], RoundingMode.UNNECESSARY));
             }
             case UUID -> a.append((UUID) v);
-            case BINARY -> a.append((byte[]) v); // appendByteArray writes a LIST of TINYINT, not a BLOB
+            case BINARY ->
+                a.append((byte[]) v); // appendByteArray writes a LIST of TINYINT, not a BLOB
             case TIME -> a.append((LocalTime) v);
             default -> a.append(v.toString());
           }
