@@ -97,7 +97,9 @@ class DeleteIT {
                       + Lakes.t(lake, "ducklake_snapshot")
                       + " WHERE snapshot_id >= 3 ORDER BY 1"))
           .containsExactly(
-              List.of("3", "1", "2"), List.of("4", "1", "3"), List.of("5", "1", "4"),
+              List.of("3", "1", "2"),
+              List.of("4", "1", "3"),
+              List.of("5", "1", "4"),
               List.of("6", "1", "4"));
       // the first delete file is ended (time travel keeps it), the second is cumulative
       assertThat(
@@ -107,7 +109,8 @@ class DeleteIT {
                       + " FROM "
                       + Lakes.t(lake, "ducklake_delete_file")
                       + " ORDER BY 1"))
-          .containsExactly(List.of("2", "4", "5", "0", "120"), Arrays.asList("3", "5", null, "0", "180"));
+          .containsExactly(
+              List.of("2", "4", "5", "0", "120"), Arrays.asList("3", "5", null, "0", "180"));
       assertThat(
               Lakes.catalogRows(
                   lake,
@@ -124,15 +127,16 @@ class DeleteIT {
 
       DataFileInfo file = lake.liveDataFiles(EVENTS).get(0);
       assertThat(file.deleteCount()).isEqualTo(180);
-      assertThat(Files.size(Path.of(file.deleteFilePath()))).isEqualTo(
-          Long.parseLong(
-              Lakes.catalogRows(
-                      lake,
-                      "SELECT file_size_bytes FROM "
-                          + Lakes.t(lake, "ducklake_delete_file")
-                          + " WHERE end_snapshot IS NULL")
-                  .get(0)
-                  .get(0)));
+      assertThat(Files.size(Path.of(file.deleteFilePath())))
+          .isEqualTo(
+              Long.parseLong(
+                  Lakes.catalogRows(
+                          lake,
+                          "SELECT file_size_bytes FROM "
+                              + Lakes.t(lake, "ducklake_delete_file")
+                              + " WHERE end_snapshot IS NULL")
+                      .get(0)
+                      .get(0)));
       String del = "read_parquet('" + file.deleteFilePath() + "')";
       assertThat(
               Lakes.query(

@@ -1,0 +1,93 @@
+package dev.ducklift.ducklake;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * A catalog connection decorator that injects faults: the snapshot insert failing as if another
+ * writer took the id, or the connection dying around COMMIT, or new connections being refused.
+ */
+final class FaultyCatalog implements UnaryOperator<Connection> {
+  enum CommitFault {
+    NONE,
+    LOST_AFTER_COMMIT,
+    LOST_BEFORE_COMMIT
+  }
+
+  final AtomicInteger snapshotInsertFailures = new AtomicInteger();
+  final AtomicInteger snapshotInserts = new AtomicInteger();
+  volatile CommitFault commitFault = CommitFault.NONE;
+  volatile boolean refuseAfterCommitFault;
+  private volatile boolean refusing;
+
+  @Override
+  public Connection apply(Connection real) {
+    boolean refused = refusing;
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (refused) {
+            throw new SQLException("Connection refused", "08001");
+          }
+          if (method.getName().equals("prepareStatement")
+              && args[0] instanceof String sql
+              && sql.contains("\"ducklake_snapshot\" VALUES")) {
+            return snapshotInsert((PreparedStatement) invoke(real, method, args));
+          }
+          if (method.getName().equals("commit")) {
+            CommitFault fault = commitFault;
+            commitFault = CommitFault.NONE;
+            if (fault == CommitFault.LOST_AFTER_COMMIT) {
+              real.commit();
+              lose();
+            } else if (fault == CommitFault.LOST_BEFORE_COMMIT) {
+              real.rollback();
+              lose();
+            }
+          }
+          return invoke(real, method, args);
+        };
+    return (Connection)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {Connection.class}, handler);
+  }
+
+  private void lose() throws SQLException {
+    if (refuseAfterCommitFault) {
+      refusing = true;
+    }
+    throw new SQLException("An I/O error occurred while sending to the backend", "08006");
+  }
+
+  private PreparedStatement snapshotInsert(PreparedStatement real) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (method.getName().equals("executeUpdate")) {
+            snapshotInserts.incrementAndGet();
+            if (snapshotInsertFailures.getAndDecrement() > 0) {
+              throw new SQLException(
+                  "duplicate key value violates unique constraint \"ducklake_snapshot_pkey\"",
+                  "23505");
+            }
+          }
+          return invoke(real, method, args);
+        };
+    return (PreparedStatement)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, handler);
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args)
+      throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}
