@@ -99,10 +99,10 @@ class DuckLakeDestinationIT {
           LakeRows.assertVerifies(lake);
           assertThat(
                   LakeRows.query(
-                      lake, "SELECT count(*) FROM _ducklift._ducklift_loads WHERE pipeline_name = 'p1'"))
+                      lake,
+                      "SELECT count(*) FROM _ducklift._ducklift_loads WHERE pipeline_name = 'p1'"))
               .containsExactly("2");
-          assertThat(
-                  LakeRows.query(lake, "SELECT count(*) FROM _ducklift._ducklift_state"))
+          assertThat(LakeRows.query(lake, "SELECT count(*) FROM _ducklift._ducklift_state"))
               .containsExactly("1");
         });
   }
@@ -130,7 +130,8 @@ class DuckLakeDestinationIT {
         List.of(
             order(1, List.of("x", "y", "z")), order(2, List.of("p")), order(3, List.of("q", "r")));
     run("w", Resources.ofRecords(spec, first, 10));
-    List<Map<String, Object>> second = List.of(order(1, List.of("x2")), order(4, List.of("s", "t")));
+    List<Map<String, Object>> second =
+        List.of(order(1, List.of("x2")), order(4, List.of("s", "t")));
     RunResult r = run("w", Resources.ofRecords(spec, second, 10));
     assertThat(r.table("orders").orElseThrow().rowsReplaced()).isEqualTo(1);
     assertThat(r.table("orders").orElseThrow().rowsInserted()).isEqualTo(1);
@@ -190,8 +191,7 @@ class DuckLakeDestinationIT {
     run("w", Resources.ofRecords(spec, List.of(b), 10));
     withLake(
         lake -> {
-          assertThat(
-                  LakeRows.query(lake, "SELECT id, n, extra FROM main.evolving ORDER BY id"))
+          assertThat(LakeRows.query(lake, "SELECT id, n, extra FROM main.evolving ORDER BY id"))
               .containsExactly("1|5|null", "2|5000000000|new");
           LakeRows.assertVerifies(lake);
         });

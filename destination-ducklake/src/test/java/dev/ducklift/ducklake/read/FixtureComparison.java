@@ -31,8 +31,8 @@ final class FixtureComparison {
   }
 
   /**
-   * Asserts that the reader shows exactly the expected tables at a snapshot, each with the
-   * expected column names, types and rows (as multisets).
+   * Asserts that the reader shows exactly the expected tables at a snapshot, each with the expected
+   * column names, types and rows (as multisets).
    */
   static void assertSnapshotMatches(
       LakeReader reader, Path lake, long snapshot, TreeSet<String> wantedTables) {
@@ -51,7 +51,10 @@ final class FixtureComparison {
         String relation = Sql.ident(parts[0]) + "." + Sql.ident(parts[1]);
         try (Statement st = session.connection().createStatement()) {
           st.execute(
-              "COPY (SELECT * FROM " + relation + ") TO " + Sql.literal(actualFile.toString())
+              "COPY (SELECT * FROM "
+                  + relation
+                  + ") TO "
+                  + Sql.literal(actualFile.toString())
                   + " (FORMAT parquet)");
         } catch (SQLException e) {
           throw new AssertionError("Cannot read " + table + "@" + snapshot, e);
