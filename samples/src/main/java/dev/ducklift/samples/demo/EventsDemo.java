@@ -56,6 +56,10 @@ public final class EventsDemo {
       }
     }
 
+    public Settings withSeed(Long value) {
+      return new Settings(directory, rowsPerBatch, batchesPerRound, rounds, value);
+    }
+
     /** Two rounds of 2 × 5,000 events. */
     public static Settings defaults(Path directory) {
       return new Settings(directory, 5_000, 2, 2, null);
@@ -136,7 +140,9 @@ public final class EventsDemo {
     Path dir = settings.directory().toAbsolutePath().normalize();
     DemoLake lake = new DemoLake(dir.resolve("lake"));
     Path work = dir.resolve("work").resolve(EventsPipeline.NAME);
-    boolean continuing = Files.exists(lake.catalogFile());
+    boolean continuing =
+        Files.exists(dir.resolve("postgres").resolve("PG_VERSION"))
+            || Files.exists(lake.catalogFile());
     out.println("Ducklift demo: everything lives under " + dir);
     if (continuing) {
       out.println("  (found an earlier run: continuing with its database, lake and state)");
