@@ -1,0 +1,117 @@
+package dev.ducklift.ducklake.promote;
+
+import dev.ducklift.ducklake.DuckLake;
+import dev.ducklift.ducklake.DuckLakeException;
+import dev.ducklift.ducklake.TableName;
+import dev.ducklift.ducklake.catalog.CatalogDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Small reads of the current catalog (latest snapshot) the promote stage needs. */
+final class LakeCatalog {
+  private LakeCatalog() {}
+
+  /** Top-level columns of a live table, name to DuckLake type, or empty if it does not exist. */
+  static Map<String, String> columns(DuckLake lake, TableName table) {
+    CatalogDatabase db = lake.catalog();
+    String sql =
+        "SELECT c.column_name, c.column_type FROM "
+            + db.table("ducklake_column")
+            + " c JOIN "
+            + db.table("ducklake_table")
+            + " t ON t.table_id = c.table_id AND t.end_snapshot IS NULL JOIN "
+            + db.table("ducklake_schema")
+            + " s ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL"
+            + " WHERE s.schema_name = ? AND t.table_name = ? AND c.end_snapshot IS NULL"
+            + " AND c.parent_column IS NULL ORDER BY c.column_order";
+    Map<String, String> out = new LinkedHashMap<>();
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, table.schema());
+      ps.setString(2, table.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read the columns of table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether a live table exists. */
+  static boolean exists(DuckLake lake, TableName table) {
+    return !columns(lake, table).isEmpty();
+  }
+
+  /** Names of the live tables of a schema. */
+  static List<String> tables(DuckLake lake, String schema) {
+    CatalogDatabase db = lake.catalog();
+    String sql =
+        "SELECT t.table_name FROM "
+            + db.table("ducklake_table")
+            + " t JOIN "
+            + db.table("ducklake_schema")
+            + " s ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL"
+            + " WHERE s.schema_name = ? AND t.end_snapshot IS NULL ORDER BY t.table_name";
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot list the tables of schema " + schema + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * File names (last path segment) of every data and delete file the catalog references, in any
+   * snapshot, or has scheduled for deletion. Names are unique (they embed a UUID), so a file on
+   * disk whose name is not in this set is referenced by no commit.
+   */
+  static java.util.Set<String> referencedFileNames(DuckLake lake) {
+    CatalogDatabase db = lake.catalog();
+    java.util.Set<String> out = new java.util.HashSet<>();
+    String[] queries = {
+      "SELECT path FROM " + db.table("ducklake_data_file"),
+      "SELECT path FROM " + db.table("ducklake_delete_file"),
+      "SELECT path FROM " + db.table("ducklake_files_scheduled_for_deletion")
+    };
+    try (Connection c = db.connect()) {
+      for (String q : queries) {
+        try (PreparedStatement ps = c.prepareStatement(q);
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String p = rs.getString(1);
+            if (p != null) {
+              int slash = p.lastIndexOf('/');
+              out.add(slash < 0 ? p : p.substring(slash + 1));
+            }
+          }
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot list the files referenced by the catalog "
+              + db.location()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+}

@@ -1,0 +1,600 @@
+package dev.ducklift.ducklake.promote;
+
+import static dev.ducklift.ducklake.promote.Sql.columnList;
+import static dev.ducklift.ducklake.promote.Sql.literal;
+import static dev.ducklift.ducklake.promote.Sql.quote;
+
+import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.WriteDisposition;
+import dev.ducklift.core.schema.Column;
+import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.schema.TableSchema;
+import dev.ducklift.core.spi.CrashPoints;
+import dev.ducklift.core.spi.PromoteResult.TableWriteResult;
+import dev.ducklift.core.spi.StagedLoad;
+import dev.ducklift.core.spi.StagedTable;
+import dev.ducklift.ducklake.ColumnDefinition;
+import dev.ducklift.ducklake.ColumnStats;
+import dev.ducklift.ducklake.DataFileInfo;
+import dev.ducklift.ducklake.DuckLake;
+import dev.ducklift.ducklake.LakeType;
+import dev.ducklift.ducklake.LogicalConflictException;
+import dev.ducklift.ducklake.TableName;
+import dev.ducklift.ducklake.Transaction;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Writes the tables of one staged load into one transaction (one attempt of a promote): schema
+ * changes, Parquet files and delete files per disposition. Intermediate row sets live in temporary
+ * tables of a private staging connection ({@code work}); staged data is only read.
+ */
+final class LoadWriter {
+  private static final List<String> SIGNED = List.of("int8", "int16", "int32", "int64");
+  private static final List<String> FLOATS = List.of("float32", "float64");
+
+  private final DuckLake lake;
+  private final Transaction txn;
+  private final Connection work;
+  private final StagedLoad load;
+  private final String schema;
+  private final boolean cursorWindowPruning;
+  private final long baseSnapshot;
+
+  /** Per table: a temp relation of the rows this load writes (children filter on it). */
+  private final Map<String, String> written = new HashMap<>();
+
+  /** Per table (merge): a temp relation of {@code _dl_id}s whose child rows are replaced. */
+  private final Map<String, String> replacedIds = new HashMap<>();
+
+  /** Insert-new tables whose keys the commit validator re-checks. */
+  private final List<KeyCheck> keyChecks = new ArrayList<>();
+
+  private int temps;
+
+  record KeyCheck(TableName table, List<String> keys, String relation) {}
+
+  LoadWriter(
+      DuckLake lake,
+      Transaction txn,
+      Connection work,
+      StagedLoad load,
+      String schema,
+      boolean cursorWindowPruning) {
+    this.lake = lake;
+    this.txn = txn;
+    this.work = work;
+    this.load = load;
+    this.schema = schema;
+    this.cursorWindowPruning = cursorWindowPruning;
+    this.baseSnapshot = txn.baseSnapshotId();
+  }
+
+  List<KeyCheck> keyChecks() {
+    return keyChecks;
+  }
+
+  /** Writes every table of the load; returns per-table results in load order. */
+  List<TableWriteResult> writeTables() throws SQLException {
+    if (!txn.schemaExists(schema)) {
+      txn.createSchema(schema);
+    }
+    List<TableWriteResult> results = new ArrayList<>();
+    Set<String> inLoad = new HashSet<>();
+    for (StagedTable t : load.tables()) {
+      inLoad.add(t.name());
+    }
+    boolean first = true;
+    for (StagedTable t : load.tables()) {
+      TableName name = TableName.of(schema, t.name());
+      boolean existed = ensureTable(name, t.schema());
+      results.add(
+          switch (t.writeDisposition()) {
+            case APPEND -> append(name, t);
+            case INSERT_NEW -> insertNew(name, t, existed);
+            case MERGE -> merge(name, t, existed);
+            case REPLACE -> replace(name, t, existed);
+          });
+      if (first) {
+        CrashPoints.reach(DuckLakeDestination.CRASH_DURING_PARQUET_WRITE);
+        first = false;
+      }
+    }
+    // a replaced root also empties child tables this load has no rows (and no table) for
+    for (StagedTable t : load.tables()) {
+      if (t.writeDisposition() == WriteDisposition.REPLACE && !t.schema().isChild()) {
+        for (String lakeTable : LakeCatalog.tables(lake, schema)) {
+          if (lakeTable.startsWith(t.name() + "__") && !inLoad.contains(lakeTable)) {
+            long deleted = txn.deleteWhere(TableName.of(schema, lakeTable), work, "true");
+            results.add(new TableWriteResult(lakeTable, 0, 0, 0, deleted, "replaced by no rows"));
+          }
+        }
+      }
+    }
+    return results;
+  }
+
+  // ---------------------------------------------------------------- schema
+
+  /** Creates the table or evolves it to the staged schema; returns whether it existed. */
+  private boolean ensureTable(TableName name, TableSchema staged) {
+    if (!txn.tableExists(name)) {
+      List<ColumnDefinition> columns = new ArrayList<>();
+      for (Column c : staged.columns()) {
+        columns.add(new ColumnDefinition(c.name(), LakeType.of(c.type()), true, null));
+      }
+      txn.createTable(name, columns);
+      return false;
+    }
+    Map<String, String> existing = LakeCatalog.columns(lake, name);
+    for (Column c : staged.columns()) {
+      LakeType type = LakeType.of(c.type());
+      String have = existing.get(c.name());
+      if (have == null) {
+        txn.addColumn(name, new ColumnDefinition(c.name(), type, true, null));
+        continue;
+      }
+      String want = type.ducklakeName();
+      if (have.equals(want) || widens(want, have)) {
+        continue;
+      }
+      if (widens(have, want)) {
+        txn.promoteColumn(name, c.name(), (LakeType.Primitive) type);
+        continue;
+      }
+      throw new DuckliftException(
+          "Table "
+              + name
+              + ": column "
+              + c.name()
+              + " is "
+              + have
+              + " in the lake but the load "
+              + load.loadId()
+              + " stages it as "
+              + want
+              + ", a change DuckLake cannot make (only int8 → int16 → int32 → int64 and"
+              + " float32 → float64 widen)");
+    }
+    return true;
+  }
+
+  private static boolean widens(String from, String to) {
+    int fs = SIGNED.indexOf(from);
+    int ts = SIGNED.indexOf(to);
+    if (fs >= 0 && ts > fs) {
+      return true;
+    }
+    return FLOATS.indexOf(from) == 0 && FLOATS.indexOf(to) == 1;
+  }
+
+  // ---------------------------------------------------------------- dispositions
+
+  private TableWriteResult append(TableName name, StagedTable t) throws SQLException {
+    String rows = temp("w");
+    Sql.execute(work, "CREATE TEMP TABLE " + rows + " AS " + stagedRows(t));
+    long inserted = txn.append(name, work, "SELECT * FROM " + rows);
+    written.put(t.name(), rows);
+    return new TableWriteResult(t.name(), inserted, 0, 0, 0, "appended");
+  }
+
+  private TableWriteResult insertNew(TableName name, StagedTable t, boolean existed)
+      throws SQLException {
+    if (t.schema().isChild()) {
+      return childRows(name, t, "insert-new: rows of new parent rows");
+    }
+    if (t.primaryKey().isEmpty()) {
+      TableWriteResult r = append(name, t);
+      return new TableWriteResult(
+          t.name(), r.inserted(), 0, 0, 0, "insert-new without a primary key: appended");
+    }
+    String batch = dedupedBatch(t, t.primaryKey());
+    long batchRows = Sql.count(work, "SELECT count(*) FROM " + batch);
+    String rows = temp("w");
+    String note;
+    if (!existed || batchRows == 0) {
+      Sql.execute(work, "CREATE TEMP TABLE " + rows + " AS SELECT * FROM " + batch);
+      note = existed ? "insert-new: nothing staged" : "insert-new: new table";
+    } else {
+      Candidates c = candidates(name, t, batch);
+      note = c.note();
+      String lakeKeys = Sql.liveRows(c.files(), t.primaryKey(), c.rowFilter());
+      if (lakeKeys == null) {
+        Sql.execute(work, "CREATE TEMP TABLE " + rows + " AS SELECT * FROM " + batch);
+      } else {
+        Sql.execute(
+            work,
+            "CREATE TEMP TABLE "
+                + rows
+                + " AS SELECT * FROM "
+                + batch
+                + " b WHERE NOT EXISTS (SELECT 1 FROM ("
+                + lakeKeys
+                + ") k WHERE "
+                + keyMatch(t.primaryKey(), "k", "b")
+                + ")");
+      }
+    }
+    long inserted = txn.append(name, work, "SELECT * FROM " + rows);
+    written.put(t.name(), rows);
+    keyChecks.add(new KeyCheck(name, t.primaryKey(), rows));
+    return new TableWriteResult(t.name(), inserted, t.rowCount() - inserted, 0, 0, note);
+  }
+
+  private TableWriteResult merge(TableName name, StagedTable t, boolean existed)
+      throws SQLException {
+    if (t.schema().isChild()) {
+      String parentIds = replacedIds.get(t.schema().parentTable());
+      long deleted = 0;
+      if (existed && parentIds != null) {
+        if (hasChildrenInLoad(t.name())) {
+          // grandchildren follow the child rows that end now, so remember their ids first
+          String ids = temp("ids");
+          String lakeIds =
+              Sql.liveRows(
+                  lake.liveDataFiles(name),
+                  List.of(TableSchema.ROW_ID),
+                  quote(TableSchema.PARENT_ID) + " IN (SELECT \"_dl_id\" FROM " + parentIds + ")");
+          Sql.execute(
+              work,
+              "CREATE TEMP TABLE "
+                  + ids
+                  + " AS SELECT \"_dl_id\" FROM ("
+                  + stagedRows(t)
+                  + ")"
+                  + (lakeIds == null ? "" : " UNION SELECT \"_dl_id\" FROM (" + lakeIds + ")"));
+          replacedIds.put(t.name(), ids);
+        }
+        deleted =
+            txn.deleteWhere(
+                name,
+                work,
+                quote(TableSchema.PARENT_ID) + " IN (SELECT \"_dl_id\" FROM " + parentIds + ")");
+      }
+      TableWriteResult r = childRows(name, t, "merge: child rows replaced with their parents");
+      replacedIds.putIfAbsent(t.name(), written.get(t.name()));
+      return new TableWriteResult(
+          t.name(), r.inserted(), r.skippedDuplicates(), 0, deleted, r.notes());
+    }
+    if (t.primaryKey().isEmpty()) {
+      TableWriteResult r = append(name, t);
+      return new TableWriteResult(
+          t.name(), r.inserted(), 0, 0, 0, "merge without a primary key: appended");
+    }
+    String batch = dedupedBatch(t, t.primaryKey());
+    long deleted = 0;
+    if (existed) {
+      deleted = txn.deleteWhere(name, work, keyIn(t.primaryKey(), batch));
+    }
+    long appended = txn.append(name, work, "SELECT * FROM " + batch);
+    written.put(t.name(), batch);
+    replacedIds.put(t.name(), batch);
+    long replaced = Math.min(deleted, appended);
+    return new TableWriteResult(
+        t.name(),
+        appended - replaced,
+        t.rowCount() - appended,
+        replaced,
+        deleted - replaced,
+        "merge: upserted by " + String.join(", ", t.primaryKey()));
+  }
+
+  private TableWriteResult replace(TableName name, StagedTable t, boolean existed)
+      throws SQLException {
+    long deleted = existed ? txn.deleteWhere(name, work, "true") : 0;
+    TableWriteResult r = append(name, t);
+    return new TableWriteResult(t.name(), r.inserted(), 0, 0, deleted, "replaced");
+  }
+
+  /** Child rows whose parent row this load writes, one per {@code _dl_id}. */
+  private TableWriteResult childRows(TableName name, StagedTable t, String note)
+      throws SQLException {
+    String parent = written.get(t.schema().parentTable());
+    String rows = temp("w");
+    String deduped = dedupSql(t, List.of(TableSchema.ROW_ID));
+    Sql.execute(
+        work,
+        "CREATE TEMP TABLE "
+            + rows
+            + " AS SELECT * FROM ("
+            + deduped
+            + ")"
+            + (parent == null
+                ? ""
+                : " WHERE "
+                    + quote(TableSchema.PARENT_ID)
+                    + " IN (SELECT \"_dl_id\" FROM "
+                    + parent
+                    + ")"));
+    long inserted = txn.append(name, work, "SELECT * FROM " + rows);
+    written.put(t.name(), rows);
+    return new TableWriteResult(t.name(), inserted, t.rowCount() - inserted, 0, 0, note);
+  }
+
+  private boolean hasChildrenInLoad(String table) {
+    for (StagedTable s : load.tables()) {
+      if (table.equals(s.schema().parentTable())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- insert-new pruning
+
+  /** The files that may hold a key of the batch, a row filter for them, and how they were found. */
+  private record Candidates(List<DataFileInfo> files, String rowFilter, String note) {}
+
+  private Candidates candidates(TableName name, StagedTable t, String batch) throws SQLException {
+    List<DataFileInfo> files = lake.liveDataFiles(name);
+    if (files.isEmpty()) {
+      return new Candidates(files, null, "insert-new: table has no files");
+    }
+    List<String> keys = t.primaryKey();
+    Map<String, String> types = new HashMap<>();
+    for (Column c : t.schema().columns()) {
+      types.put(c.name(), c.type().duckdbType());
+    }
+    String cursor = t.cursorColumn();
+    boolean useCursor =
+        cursorWindowPruning
+            && cursor != null
+            && types.containsKey(cursor)
+            && isOrderable(t.schema().column(cursor).orElseThrow().type())
+            && Sql.count(
+                    work, "SELECT count(*) FROM " + batch + " WHERE " + quote(cursor) + " IS NULL")
+                == 0;
+    // batch bounds as DuckDB text, turned back into typed constants the Parquet scan can push down
+    List<String> bounds = new ArrayList<>();
+    List<String> prunable = new ArrayList<>();
+    for (String k : keys) {
+      if (isOrderable(t.schema().column(k).orElseThrow().type())) {
+        prunable.add(k);
+      }
+    }
+    StringBuilder q = new StringBuilder("SELECT ");
+    for (String k : prunable) {
+      q.append("CAST(min(").append(quote(k)).append(") AS VARCHAR), CAST(max(");
+      q.append(quote(k)).append(") AS VARCHAR), ");
+    }
+    q.append(useCursor ? "CAST(min(" + quote(cursor) + ") AS VARCHAR)" : "NULL");
+    q.append(" FROM ").append(batch);
+    try (Statement s = work.createStatement();
+        ResultSet rs = s.executeQuery(q.toString())) {
+      rs.next();
+      for (int i = 1; i <= prunable.size() * 2 + 1; i++) {
+        bounds.add(rs.getString(i));
+      }
+    }
+    String cursorMin =
+        useCursor
+            ? "CAST(" + literal(bounds.get(bounds.size() - 1)) + " AS " + types.get(cursor) + ")"
+            : null;
+
+    StringBuilder values = new StringBuilder();
+    for (int f = 0; f < files.size(); f++) {
+      DataFileInfo file = files.get(f);
+      values.append(f == 0 ? "(" : ", (").append(f);
+      for (String k : prunable) {
+        ColumnStats st = file.columnStats().get(k);
+        values.append(", ").append(literal(st == null ? null : st.minValue()));
+        values.append(", ").append(literal(st == null ? null : st.maxValue()));
+      }
+      ColumnStats cs = useCursor ? file.columnStats().get(cursor) : null;
+      values.append(", ").append(literal(cs == null ? null : cs.maxValue())).append(")");
+    }
+    StringBuilder aliases = new StringBuilder("id");
+    StringBuilder keepKey = new StringBuilder("true");
+    for (int i = 0; i < prunable.size(); i++) {
+      String type = types.get(prunable.get(i));
+      String lo = "CAST(" + literal(bounds.get(2 * i)) + " AS " + type + ")";
+      String hi = "CAST(" + literal(bounds.get(2 * i + 1)) + " AS " + type + ")";
+      aliases.append(", kmin").append(i).append(", kmax").append(i);
+      keepKey
+          .append(" AND COALESCE(NOT (TRY_CAST(CAST(kmax")
+          .append(i)
+          .append(" AS VARCHAR) AS ")
+          .append(type)
+          .append(") < ")
+          .append(lo)
+          .append(" OR TRY_CAST(CAST(kmin")
+          .append(i)
+          .append(" AS VARCHAR) AS ")
+          .append(type)
+          .append(") > ")
+          .append(hi)
+          .append("), true)");
+    }
+    aliases.append(", cmax");
+    String keepCursor =
+        useCursor
+            ? "COALESCE(TRY_CAST(CAST(cmax AS VARCHAR) AS "
+                + types.get(cursor)
+                + ") >= "
+                + cursorMin
+                + ", true)"
+            : "true";
+    String sql =
+        "SELECT id, "
+            + keepKey
+            + " AS keep_key, "
+            + keepCursor
+            + " AS keep_cursor FROM (VALUES "
+            + values
+            + ") AS f("
+            + aliases
+            + ")";
+    List<DataFileInfo> kept = new ArrayList<>();
+    int byKey = 0;
+    int byCursor = 0;
+    try (Statement s = work.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        if (!rs.getBoolean(2)) {
+          byKey++;
+        } else if (!rs.getBoolean(3)) {
+          byCursor++;
+        } else {
+          kept.add(files.get(rs.getInt(1)));
+        }
+      }
+    }
+    List<String> filters = new ArrayList<>();
+    if (useCursor) {
+      // rows are immutable per key, so a lake row with a staged key carries the staged cursor value
+      filters.add(quote(cursor) + " >= " + cursorMin);
+    }
+    if (prunable.size() == 1 && keys.size() == 1) {
+      String type = types.get(keys.get(0));
+      filters.add(
+          quote(keys.get(0))
+              + " BETWEEN CAST("
+              + literal(bounds.get(0))
+              + " AS "
+              + type
+              + ") AND CAST("
+              + literal(bounds.get(1))
+              + " AS "
+              + type
+              + ")");
+    }
+    String note;
+    if (byKey == 0 && byCursor == 0) {
+      note =
+          "insert-new: full key scan of "
+              + files.size()
+              + " file(s): neither key statistics nor the cursor window pruned"
+              + (useCursor ? "" : " (no usable cursor)");
+    } else {
+      note =
+          "insert-new: "
+              + files.size()
+              + " live file(s), "
+              + byKey
+              + " pruned by key statistics, "
+              + byCursor
+              + " by the cursor window, "
+              + kept.size()
+              + " scanned";
+    }
+    return new Candidates(kept, filters.isEmpty() ? null : String.join(" AND ", filters), note);
+  }
+
+  private static boolean isOrderable(DataType type) {
+    return switch (type.kind()) {
+      case LIST, JSON, BINARY, INTERVAL, BOOLEAN -> false;
+      default -> true;
+    };
+  }
+
+  // ---------------------------------------------------------------- validation
+
+  /** Throws if a snapshot committed after the base inserted a key this load inserts. */
+  void validate() {
+    for (KeyCheck check : keyChecks) {
+      List<DataFileInfo> added =
+          lake.liveDataFiles(check.table()).stream()
+              .filter(f -> f.beginSnapshot() > baseSnapshot)
+              .toList();
+      String lakeKeys = Sql.liveRows(added, check.keys(), null);
+      if (lakeKeys == null) {
+        continue;
+      }
+      long clashes;
+      try {
+        clashes =
+            Sql.count(
+                work,
+                "SELECT count(*) FROM "
+                    + check.relation()
+                    + " b WHERE EXISTS (SELECT 1 FROM ("
+                    + lakeKeys
+                    + ") k WHERE "
+                    + keyMatch(check.keys(), "k", "b")
+                    + ")");
+      } catch (SQLException e) {
+        throw new DuckliftException(
+            "Cannot re-check the keys of table "
+                + check.table()
+                + " for load "
+                + load.loadId()
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+      if (clashes > 0) {
+        throw new LogicalConflictException(
+            "Table "
+                + check.table()
+                + ": "
+                + clashes
+                + " key(s) of load "
+                + load.loadId()
+                + " were inserted by a concurrent commit after snapshot "
+                + baseSnapshot);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- SQL pieces
+
+  private String temp(String kind) {
+    return quote("__dl_" + kind + "_" + (temps++));
+  }
+
+  private List<String> columnNames(StagedTable t) {
+    return t.schema().columns().stream().map(Column::name).toList();
+  }
+
+  private String stagedRows(StagedTable t) {
+    return "SELECT " + columnList(columnNames(t)) + " FROM " + t.stagingRelation();
+  }
+
+  /** The staged rows, one per key: the last by cursor, then the last staged. */
+  private String dedupSql(StagedTable t, List<String> keys) {
+    String order =
+        (t.cursorColumn() != null && t.schema().column(t.cursorColumn()).isPresent()
+                ? quote(t.cursorColumn()) + " DESC NULLS LAST, "
+                : "")
+            + "\"__dl_ord\" DESC";
+    return "SELECT "
+        + columnList(columnNames(t))
+        + " FROM (SELECT *, row_number() OVER () AS \"__dl_ord\" FROM "
+        + t.stagingRelation()
+        + ") QUALIFY row_number() OVER (PARTITION BY "
+        + columnList(keys)
+        + " ORDER BY "
+        + order
+        + ") = 1";
+  }
+
+  private String dedupedBatch(StagedTable t, List<String> keys) throws SQLException {
+    String batch = temp("b");
+    Sql.execute(work, "CREATE TEMP TABLE " + batch + " AS " + dedupSql(t, keys));
+    return batch;
+  }
+
+  private static String keyMatch(List<String> keys, String left, String right) {
+    return keys.stream()
+        .map(k -> left + "." + quote(k) + " = " + right + "." + quote(k))
+        .collect(Collectors.joining(" AND "));
+  }
+
+  /** A condition over a lake file's columns: its key is one of {@code relation}'s keys. */
+  private static String keyIn(List<String> keys, String relation) {
+    if (keys.size() == 1) {
+      return quote(keys.get(0)) + " IN (SELECT " + quote(keys.get(0)) + " FROM " + relation + ")";
+    }
+    String tuple = "row(" + columnList(keys) + ")";
+    return tuple + " IN (SELECT " + tuple + " FROM " + relation + ")";
+  }
+}
