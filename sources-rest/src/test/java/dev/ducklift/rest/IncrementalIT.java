@@ -243,7 +243,8 @@ class IncrementalIT {
       source.resource("events").extract(TestContext.of(source.resource("events")), c);
       assertThat(c.pages).hasSize(2);
     }
-    assertThat(requests).hasSize(2);
+    // The next page may already have been fetched ahead of the consumer, but no more.
+    assertThat(requests.size()).isBetween(2, 3);
   }
 
   @Test

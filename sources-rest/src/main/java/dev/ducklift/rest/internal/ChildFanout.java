@@ -13,13 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs the request sequences of many parents concurrently while handing their pages to the consumer
- * from the calling thread only, parent after parent and in page order within a parent.
+ * Runs request sequences on pool threads (the children of many parents concurrently, or one
+ * sequence ahead of its consumer) while handing their pages to the consumer from the calling thread
+ * only, parent after parent and in page order within a parent.
  *
  * <p>Memory is bounded: at most {@code concurrency} sequences are in flight, and each buffers at
- * most {@link #PAGES_PER_SEQUENCE} pages before its fetching thread waits; no parent's children are
- * ever collected whole. The oldest sequence always has a thread (tasks start in submission order),
- * so the window always drains.
+ * most a few pages ({@link #PAGES_PER_SEQUENCE} by default) before its fetching thread waits; no
+ * parent's children are ever collected whole. The oldest sequence always has a thread (tasks start
+ * in submission order), so the window always drains.
  */
 final class ChildFanout implements AutoCloseable {
   static final int PAGES_PER_SEQUENCE = 2;
@@ -33,7 +34,7 @@ final class ChildFanout implements AutoCloseable {
   private record Failure(Throwable error) {}
 
   private final class Task implements Runnable {
-    final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(PAGES_PER_SEQUENCE + 1);
+    final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(pagesPerSequence);
     final Sequence sequence;
 
     Task(Sequence sequence) {
@@ -73,13 +74,28 @@ final class ChildFanout implements AutoCloseable {
 
   private final ExecutorService pool;
   private final int concurrency;
+  private final int pagesPerSequence;
   private final PageConsumer downstream;
   private final ExtractContext context;
   private final ArrayDeque<Task> window = new ArrayDeque<>();
   private volatile boolean stopped;
 
   ChildFanout(String resource, int concurrency, PageConsumer downstream, ExtractContext context) {
+    this(resource, concurrency, PAGES_PER_SEQUENCE, downstream, context);
+  }
+
+  /**
+   * @param pagesPerSequence how many pages a sequence may have waiting for the consumer (the end
+   *     marker needs a slot too, so at least 1)
+   */
+  ChildFanout(
+      String resource,
+      int concurrency,
+      int pagesPerSequence,
+      PageConsumer downstream,
+      ExtractContext context) {
     this.concurrency = concurrency;
+    this.pagesPerSequence = Math.max(1, pagesPerSequence);
     this.downstream = downstream;
     this.context = context;
     AtomicInteger n = new AtomicInteger();

@@ -70,7 +70,12 @@ public final class RestResource implements Resource {
   public void extract(ExtractContext context, PageConsumer pages) throws Exception {
     Instant deadline = deadline();
     if (plan.parent() == null) {
-      runSequence(plan, context, "", null, deadline, pages);
+      // One thread fetches and parses the next page while the caller normalizes this one.
+      try (ChildFanout prefetch = new ChildFanout(plan.name(), 1, 1, pages, context)) {
+        if (prefetch.submit(sink -> runSequence(plan, context, "", null, deadline, sink))) {
+          prefetch.finish();
+        }
+      }
       return;
     }
     try (ChildFanout fanout =
