@@ -3,8 +3,12 @@ package dev.ducklift.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ducklift.core.spi.Destination;
+import dev.ducklift.core.spi.PromoteResult;
 import dev.ducklift.core.testing.DuckDbTestDestination;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,43 +21,34 @@ class ReadmeExampleIT {
 
   // README example: begin
   static RunResult loadOrders(Path workingDirectory, Destination destination) {
-    ResourceSpec orders =
+    ResourceSpec spec =
         ResourceSpec.builder("orders")
             .primaryKey("id")
-            .incremental(Incremental.on("updated_at"))
+            .incremental(Incremental.on("updated_at").withLag(Duration.ofMinutes(5)))
             .build();
-    List<Map<String, Object>> records =
-        List.of(
-            Map.of(
-                "id",
-                1,
-                "updated_at",
-                "2024-05-01T10:00:00Z",
-                "customer",
-                Map.of("name", "Ada", "country", "UK"),
-                "items",
-                List.of(Map.of("sku", "A-1", "qty", 2), Map.of("sku", "B-7", "qty", 1))),
-            Map.of(
-                "id",
-                2,
-                "updated_at",
-                "2024-05-01T11:30:00+02:00",
-                "customer",
-                Map.of("name", "Linus", "country", "FI"),
-                "items",
-                List.of(Map.of("sku", "A-1", "qty", 5))));
+    Resource orders =
+        Resources.fromFunction(
+            spec,
+            (context, pages) -> {
+              // A real source asks its API only for records changed since this value.
+              System.out.println("Reading orders from " + context.startValue());
+              List<Map<String, Object>> page =
+                  List.of(
+                      order(1, "2024-05-01T10:00:00Z", "Ada", "A-1", "B-7"),
+                      order(2, "2024-05-01T11:30:00+02:00", "Linus", "A-1"));
+              pages.accept(new Page(page, "orders page 1"));
+            });
 
     try (Pipeline pipeline =
         Pipeline.builder("shop")
             .workingDirectory(workingDirectory)
             .destination(destination)
-            .resource(Resources.ofRecords(orders, records, 500))
+            .resource(orders)
             .checkpointEvery(50_000)
             .listener(
                 new PipelineListener() {
                   @Override
-                  public void loadPromoted(
-                      String resource, String loadId, dev.ducklift.core.spi.PromoteResult result) {
+                  public void loadPromoted(String resource, String loadId, PromoteResult result) {
                     System.out.println(resource + ": load " + loadId + " committed");
                   }
                 })
@@ -62,6 +57,19 @@ class ReadmeExampleIT {
       System.out.println(result.toJson());
       return result;
     }
+  }
+
+  static Map<String, Object> order(int id, String updatedAt, String customer, String... skus) {
+    Map<String, Object> order = new LinkedHashMap<>();
+    order.put("id", id);
+    order.put("updated_at", updatedAt);
+    order.put("customer", Map.of("name", customer));
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (String sku : skus) {
+      items.add(Map.of("sku", sku, "qty", 1));
+    }
+    order.put("items", items);
+    return order;
   }
 
   // README example: end
