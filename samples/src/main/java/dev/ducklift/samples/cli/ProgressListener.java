@@ -53,6 +53,8 @@ final class ProgressListener implements PipelineListener {
   @Override
   public void runStarted(String pipelineName) {
     runStart = nanos.getAsLong();
+    rows = 0;
+    lastPrint = 0;
     if (mode == Mode.PLAIN) {
       err.println("progress: pipeline " + pipelineName + " started");
     }

@@ -2,12 +2,12 @@ package dev.ducklift.samples.demo;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ducklift.core.Secrets;
 import dev.ducklift.core.spi.Destination;
-import dev.ducklift.core.spi.DestinationFactory;
-import dev.ducklift.samples.orchestrate.NotAvailableException;
+import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.promote.DuckLakeDestination;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ServiceLoader;
 
 /** The demo's lake: a DuckDB-file catalog and a data directory under one directory. */
 public record DemoLake(Path directory) {
@@ -20,7 +20,7 @@ public record DemoLake(Path directory) {
     return directory.resolve("data");
   }
 
-  /** The destination config a pipeline file would declare for this lake. */
+  /** The destination node a pipeline config declares for this lake. */
   public ObjectNode destinationConfig() {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("type", "ducklake");
@@ -29,18 +29,17 @@ public record DemoLake(Path directory) {
     return node;
   }
 
-  /**
-   * The DuckLake destination (promote stage) for this lake, found like a config's destination.
-   *
-   * @throws NotAvailableException when this build has no {@code ducklake} destination
-   */
+  /** The DuckLake destination (promote stage) for this lake; creates the lake on first use. */
   public Destination destination() {
-    for (DestinationFactory factory : ServiceLoader.load(DestinationFactory.class)) {
-      if (factory.type().equals("ducklake")) {
-        return factory.create(destinationConfig(), Secrets.fromEnvironment(), directory);
-      }
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new dev.ducklift.core.DuckliftException(
+          "Cannot create the lake directory " + directory + ": " + e, e);
     }
-    throw new NotAvailableException(
-        "The DuckLake destination (promote stage) is not available in this build");
+    return DuckLakeDestination.builder()
+        .catalog(CatalogLocation.duckdb(catalogFile()))
+        .dataPath(dataDirectory())
+        .build();
   }
 }
