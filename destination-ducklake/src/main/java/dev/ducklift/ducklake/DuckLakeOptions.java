@@ -15,18 +15,22 @@ import java.util.function.UnaryOperator;
  *     {@code n} waits {@code base × random[0.5, 1) × backoff^n}
  * @param targetFileSizeBytes the size at which a large write rolls over to a new Parquet file
  * @param connectionDecorator applied to every catalog connection (observation, fault injection)
+ * @param queueCommits whether Ducklift writers queue for a commit lock (a PostgreSQL advisory lock,
+ *     or an in-process lock for a DuckDB file) instead of colliding on the snapshot id and sleeping
+ *     before a retry; the snapshot primary key guards correctness either way
  */
 public record DuckLakeOptions(
     int maxCommitAttempts,
     Duration retryBaseWait,
     double retryBackoff,
     long targetFileSizeBytes,
-    UnaryOperator<Connection> connectionDecorator) {
+    UnaryOperator<Connection> connectionDecorator,
+    boolean queueCommits) {
 
   /** The defaults of the official extension. */
   public static final DuckLakeOptions DEFAULTS =
       new DuckLakeOptions(
-          10, Duration.ofMillis(100), 1.5, 512L * 1024 * 1024, UnaryOperator.identity());
+          10, Duration.ofMillis(100), 1.5, 512L * 1024 * 1024, UnaryOperator.identity(), true);
 
   public DuckLakeOptions {
     if (maxCommitAttempts < 1) {
@@ -57,6 +61,7 @@ public record DuckLakeOptions(
     private double retryBackoff;
     private long targetFileSizeBytes;
     private UnaryOperator<Connection> connectionDecorator;
+    private boolean queueCommits;
 
     private Builder(DuckLakeOptions o) {
       maxCommitAttempts = o.maxCommitAttempts;
@@ -64,6 +69,12 @@ public record DuckLakeOptions(
       retryBackoff = o.retryBackoff;
       targetFileSizeBytes = o.targetFileSizeBytes;
       connectionDecorator = o.connectionDecorator;
+      queueCommits = o.queueCommits;
+    }
+
+    public Builder queueCommits(boolean value) {
+      queueCommits = value;
+      return this;
     }
 
     public Builder maxCommitAttempts(int value) {
@@ -93,7 +104,12 @@ public record DuckLakeOptions(
 
     public DuckLakeOptions build() {
       return new DuckLakeOptions(
-          maxCommitAttempts, retryBaseWait, retryBackoff, targetFileSizeBytes, connectionDecorator);
+          maxCommitAttempts,
+          retryBaseWait,
+          retryBackoff,
+          targetFileSizeBytes,
+          connectionDecorator,
+          queueCommits);
     }
   }
 }

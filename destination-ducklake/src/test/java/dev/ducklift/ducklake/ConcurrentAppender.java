@@ -22,7 +22,8 @@ public final class ConcurrentAppender {
     try (DuckLake lake = DuckLake.open(catalog, Path.of(args[2]), ConcurrencyIT.OPTIONS);
         Connection duck = Lakes.duckdb()) {
       for (int i = 0; i < commits; i++) {
-        ConcurrencyIT.appendBatch(lake, duck, base + i * 10L);
+        System.out.println(
+            "attempts " + ConcurrencyIT.appendBatch(lake, duck, base + i * 10L).attempts());
       }
     }
   }

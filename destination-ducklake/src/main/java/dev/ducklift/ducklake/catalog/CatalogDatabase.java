@@ -1,6 +1,7 @@
 package dev.ducklift.ducklake.catalog;
 
 import dev.ducklift.ducklake.DuckLakeException;
+import dev.ducklift.ducklake.internal.ConnectionPool;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.duckdb.DuckDBConnection;
 
@@ -42,6 +44,8 @@ public final class CatalogDatabase implements AutoCloseable {
   private final UnaryOperator<Connection> decorator;
   private final DuckDBConnection duckdbRoot;
   private final String schemaPrefix;
+  private final ConnectionPool pool;
+  private final ReentrantLock commitLock = new ReentrantLock();
 
   private CatalogDatabase(
       CatalogLocation location,
@@ -52,6 +56,7 @@ public final class CatalogDatabase implements AutoCloseable {
     this.readOnly = readOnly;
     this.decorator = decorator;
     this.duckdbRoot = duckdbRoot;
+    this.pool = duckdbRoot == null ? new ConnectionPool(this::openPostgres, 16) : null;
     this.schemaPrefix =
         location instanceof CatalogLocation.Postgres p
             ? quote(p.schema()) + "."
@@ -167,23 +172,58 @@ public final class CatalogDatabase implements AutoCloseable {
    * @throws SQLException if the database cannot be reached
    */
   public Connection connect() throws SQLException {
-    Connection c;
-    if (duckdbRoot != null) {
-      c = duckdbRoot.duplicate();
-    } else {
-      CatalogLocation.Postgres p = (CatalogLocation.Postgres) location;
-      Properties props = new Properties();
-      props.setProperty("user", p.user());
-      props.setProperty("password", p.password().reveal());
-      props.setProperty("ApplicationName", "ducklift");
-      props.setProperty("connectTimeout", "10");
-      props.setProperty("tcpKeepAlive", "true");
-      c = DriverManager.getConnection(p.jdbcUrl(), props);
-      if (readOnly) {
-        c.setReadOnly(true);
-      }
-    }
+    Connection c = duckdbRoot != null ? duckdbRoot.duplicate() : pool.borrow();
     return decorator.apply(c);
+  }
+
+  private Connection openPostgres() throws SQLException {
+    CatalogLocation.Postgres p = (CatalogLocation.Postgres) location;
+    Properties props = new Properties();
+    props.setProperty("user", p.user());
+    props.setProperty("password", p.password().reveal());
+    props.setProperty("ApplicationName", "ducklift");
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("tcpKeepAlive", "true");
+    Connection c = DriverManager.getConnection(p.jdbcUrl(), props);
+    if (readOnly) {
+      c.setReadOnly(true);
+    }
+    return c;
+  }
+
+  /**
+   * Serializes the commits of Ducklift writers to this catalog, inside a metadata transaction on
+   * {@code c}: on PostgreSQL a transaction-scoped advisory lock (released by COMMIT or ROLLBACK),
+   * on a DuckDB file a lock in this process, which the caller releases with {@link
+   * #releaseCommitLock()}. Writers then queue instead of colliding on the snapshot id and sleeping
+   * before a retry; the snapshot primary key still guards against writers that do not lock (the
+   * official extension).
+   */
+  public void acquireCommitLock(Connection c) throws SQLException {
+    if (duckdbRoot != null) {
+      commitLock.lock();
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      ps.setLong(1, advisoryKey());
+      ps.executeQuery().close();
+    }
+  }
+
+  /** Releases the in-process part of {@link #acquireCommitLock(Connection)}, if held. */
+  public void releaseCommitLock() {
+    if (duckdbRoot != null && commitLock.isHeldByCurrentThread()) {
+      commitLock.unlock();
+    }
+  }
+
+  private long advisoryKey() {
+    CatalogLocation.Postgres p = (CatalogLocation.Postgres) location;
+    long h = 1125899906842597L;
+    for (char ch : ("ducklift-commit:" + p.schema()).toCharArray()) {
+      h = 31 * h + ch;
+    }
+    return h;
   }
 
   /** The schema-qualified, quoted name of a catalog table: {@code "meta"."ducklake_snapshot"}. */
@@ -314,6 +354,9 @@ public final class CatalogDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    if (pool != null) {
+      pool.close();
+    }
     closeQuietly(duckdbRoot);
   }
 

@@ -612,9 +612,13 @@ public final class TransactionState {
       try (c) {
         c.setAutoCommit(false);
         try {
+          if (options.queueCommits()) {
+            db.acquireCommitLock(c);
+          }
           checkedUpTo = writeAttempt(c, a, checkedUpTo);
         } catch (SQLException e) {
           rollbackQuietly(c);
+          db.releaseCommitLock();
           if (isRetryable(e)) {
             lastConflict = e;
             continue;
@@ -622,18 +626,16 @@ public final class TransactionState {
           abort();
           throw new DuckLakeException(
               "Cannot commit to the catalog " + db.location() + ": " + e.getMessage(), e);
-        } catch (LogicalConflictException e) {
-          rollbackQuietly(c);
-          abort();
-          throw e;
         } catch (RuntimeException e) {
           rollbackQuietly(c);
+          db.releaseCommitLock();
           abort();
           throw e;
         }
         try {
           c.commit();
         } catch (SQLException e) {
+          db.releaseCommitLock();
           if (isRetryable(e) && !isConnectionLoss(e)) {
             rollbackQuietly(c);
             lastConflict = e;
@@ -656,6 +658,7 @@ public final class TransactionState {
             continue;
           }
         }
+        db.releaseCommitLock();
         finished = true;
         return a.result(attempt + 1);
       } catch (SQLException closeFailure) {

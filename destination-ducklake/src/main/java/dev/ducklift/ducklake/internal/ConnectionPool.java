@@ -1,0 +1,127 @@
+package dev.ducklift.ducklake.internal;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small pool of idle JDBC connections: opening a PostgreSQL connection costs far more than a
+ * commit, so connections are reused. {@link #wrap} returns a connection whose {@code close()} rolls
+ * back anything open, restores auto-commit and returns it to the pool.
+ */
+public final class ConnectionPool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
+
+  /** Opens a new physical connection. */
+  @FunctionalInterface
+  public interface Opener {
+    Connection open() throws SQLException;
+  }
+
+  private final Opener opener;
+  private final int maxIdle;
+  private final Deque<Connection> idle = new ArrayDeque<>();
+  private boolean closed;
+
+  public ConnectionPool(Opener opener, int maxIdle) {
+    this.opener = opener;
+    this.maxIdle = maxIdle;
+  }
+
+  /** A pooled connection (an idle one that is still valid, or a new one). */
+  public Connection borrow() throws SQLException {
+    while (true) {
+      Connection c;
+      synchronized (this) {
+        c = idle.pollFirst();
+      }
+      if (c == null) {
+        return wrap(opener.open());
+      }
+      try {
+        if (c.isValid(2)) {
+          return wrap(c);
+        }
+      } catch (SQLException e) {
+        LOG.debug("Discarding a broken pooled catalog connection", e);
+      }
+      closeQuietly(c);
+    }
+  }
+
+  private Connection wrap(Connection physical) {
+    boolean[] returned = {false};
+    return (Connection)
+        Proxy.newProxyInstance(
+            ConnectionPool.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              String name = method.getName();
+              if (name.equals("close")) {
+                if (!returned[0]) {
+                  returned[0] = true;
+                  giveBack(physical);
+                }
+                return null;
+              }
+              if (name.equals("isClosed") && returned[0]) {
+                return true;
+              }
+              if (returned[0]) {
+                throw new SQLException("The connection was closed");
+              }
+              try {
+                return method.invoke(physical, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  private void giveBack(Connection c) {
+    try {
+      if (c.isClosed()) {
+        return;
+      }
+      if (!c.getAutoCommit()) {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      LOG.debug("Discarding a catalog connection that could not be reset", e);
+      closeQuietly(c);
+      return;
+    }
+    synchronized (this) {
+      if (!closed && idle.size() < maxIdle) {
+        idle.addFirst(c);
+        return;
+      }
+    }
+    closeQuietly(c);
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      LOG.debug("Closing a catalog connection failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    Deque<Connection> toClose;
+    synchronized (this) {
+      closed = true;
+      toClose = new ArrayDeque<>(idle);
+      idle.clear();
+    }
+    toClose.forEach(ConnectionPool::closeQuietly);
+  }
+}

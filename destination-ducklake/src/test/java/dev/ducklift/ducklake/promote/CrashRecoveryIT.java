@@ -1,0 +1,188 @@
+package dev.ducklift.ducklake.promote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ducklift.core.WriteDisposition;
+import dev.ducklift.core.spi.CrashPoints;
+import dev.ducklift.ducklake.DuckLake;
+import dev.ducklift.ducklake.catalog.CatalogLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a real child JVM at every named crash point, for append, insert-new and merge, then runs
+ * the pipeline again in this JVM: the lake must then hold exactly the rows of one clean run, pass
+ * verification and hold no Parquet file that no commit references.
+ */
+class CrashRecoveryIT {
+  private static final List<String> POINTS =
+      Stream.concat(
+              Stream.of(
+                  CrashPoints.MID_EXTRACT,
+                  CrashPoints.AFTER_STAGING_COMMIT,
+                  CrashPoints.BEFORE_PROMOTE,
+                  CrashPoints.AFTER_PROMOTE_BEFORE_FINISH,
+                  CrashPoints.DURING_CLEANUP,
+                  CrashPoints.AFTER_FINISH),
+              DuckLakeDestination.CRASH_POINTS.stream())
+          .toList();
+
+  private static final List<WriteDisposition> DISPOSITIONS =
+      List.of(WriteDisposition.APPEND, WriteDisposition.INSERT_NEW, WriteDisposition.MERGE);
+
+  @TempDir Path dir;
+
+  @Test
+  void aRunKilledAtAnyCrashPointThenRunAgainLeavesTheLakeOfOneCleanRun() throws Exception {
+    assertThat(POINTS).hasSizeGreaterThanOrEqualTo(12);
+    List<String[]> scenarios = new ArrayList<>();
+    for (WriteDisposition d : DISPOSITIONS) {
+      Path template = dir.resolve("template-" + d.configName());
+      CrashScenario.run(template.resolve("lake"), template.resolve("work"), d, "A");
+      for (String point : POINTS) {
+        Path scenario = dir.resolve(d.configName() + "-" + point);
+        copy(template, scenario);
+        scenarios.add(new String[] {d.configName(), point, scenario.toString()});
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<Future<String>> outcomes = new ArrayList<>();
+    for (String[] s : scenarios) {
+      outcomes.add(
+          pool.submit(() -> scenario(WriteDisposition.fromConfigName(s[0]), s[1], Path.of(s[2]))));
+    }
+    List<String> failures = new ArrayList<>();
+    for (Future<String> f : outcomes) {
+      String failure = f.get(5, TimeUnit.MINUTES);
+      if (failure != null) {
+        failures.add(failure);
+      }
+    }
+    pool.shutdown();
+    assertThat(failures).isEmpty();
+  }
+
+  /** Runs one scenario; returns a description of what is wrong, or {@code null}. */
+  private String scenario(WriteDisposition d, String point, Path scenario) {
+    String label = d.configName() + " killed at " + point + ": ";
+    Path lakeDir = scenario.resolve("lake");
+    Path workDir = scenario.resolve("work");
+    try {
+      long t0 = System.nanoTime();
+      int exit = child(lakeDir, workDir, d, point, scenario.resolve("child.log"));
+      long t1 = System.nanoTime();
+      if (exit != CrashPoints.EXIT_CODE) {
+        return label
+            + "the child exited with "
+            + exit
+            + " instead of crashing: "
+            + Files.readString(scenario.resolve("child.log"));
+      }
+      CrashScenario.run(lakeDir, workDir, d, "B");
+      long t2 = System.nanoTime();
+      String r = check(d, lakeDir);
+      System.err.printf(
+          "TIMING %s child %d ms, rerun %d ms, check %d ms%n",
+          label, (t1 - t0) / 1000000, (t2 - t1) / 1000000, (System.nanoTime() - t2) / 1000000);
+      return r;
+    } catch (Exception | AssertionError e) {
+      return label + e;
+    }
+  }
+
+  private static int child(Path lake, Path work, WriteDisposition d, String point, Path log)
+      throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Dducklift.crash-at=" + point,
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashChild.class.getName(),
+                lake.toString(),
+                work.toString(),
+                d.configName(),
+                "B")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("The child process did not finish within 2 minutes");
+    }
+    return p.exitValue();
+  }
+
+  private static String check(WriteDisposition d, Path lakeDir) {
+    List<CrashScenario.Event> expected = CrashScenario.expected(d);
+    List<String> parents = new ArrayList<>();
+    List<String> children = new ArrayList<>();
+    for (CrashScenario.Event e : expected) {
+      parents.add(e.id() + "|" + e.ts() + "|" + e.value());
+      for (String sku : e.items()) {
+        children.add(e.id() + "|" + sku);
+      }
+    }
+    children.sort(null);
+    try (DuckLake lake =
+        DuckLake.open(
+            CatalogLocation.duckdb(lakeDir.resolve("catalog.ducklake")), lakeDir.resolve("data"))) {
+      assertThat(LakeRows.query(lake, "SELECT id, ts, value FROM main.events ORDER BY id, value"))
+          .as("parent rows")
+          .containsExactlyElementsOf(parents);
+      assertThat(
+              LakeRows.query(
+                  lake,
+                  "SELECT o.id || '|' || i.sku FROM main.events o JOIN main.events__items i"
+                      + " ON i._dl_parent_id = o._dl_id ORDER BY 1"))
+          .as("child rows")
+          .containsExactlyElementsOf(children);
+      assertThat(LakeRows.query(lake, "SELECT count(*) FROM main.events__items"))
+          .as("child rows without parent")
+          .containsExactly(Integer.toString(children.size()));
+      LakeRows.assertVerifies(lake);
+      Set<String> referenced = LakeCatalog.referencedFileNames(lake);
+      Set<String> onDisk = new TreeSet<>();
+      try (Stream<Path> files = Files.walk(lakeDir.resolve("data"))) {
+        files
+            .filter(p -> p.getFileName().toString().endsWith(".parquet"))
+            .forEach(p -> onDisk.add(p.getFileName().toString()));
+      }
+      onDisk.removeAll(referenced);
+      assertThat(onDisk).as("Parquet files no commit references").isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return null;
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}
