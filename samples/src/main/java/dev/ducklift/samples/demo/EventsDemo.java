@@ -161,6 +161,8 @@ public final class EventsDemo {
               + ", data files: "
               + dir.relativize(lake.dataDirectory()));
       out.println();
+      // A seeded demo run again must not repeat the ids of the events it already wrote.
+      Long seed = settings.seed() == null ? null : settings.seed() + existingEvents(postgres);
       EventGenerator generator =
           new EventGenerator(
               new EventGeneratorOptions(
@@ -169,7 +171,7 @@ public final class EventsDemo {
                   java.time.Duration.ZERO,
                   settings.batchesPerRound(),
                   false,
-                  settings.seed()));
+                  seed));
       for (int round = 1; round <= settings.rounds(); round++) {
         long generated;
         try (Connection c = postgres.connect()) {
@@ -298,6 +300,25 @@ public final class EventsDemo {
               out.println(
                   "  ./ducklift query --snapshot " + id + " \"SELECT count(*) FROM events\""));
       return new Report(rounds, created, Optional.of(aggregate), atFirst, Optional.of(now));
+    }
+  }
+
+  private static long existingEvents(LocalPostgres postgres) {
+    try (Connection c = postgres.connect();
+        var s = c.createStatement()) {
+      try (var rs = s.executeQuery("SELECT to_regclass('public.events') IS NOT NULL")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return 0;
+        }
+      }
+      try (var rs = s.executeQuery("SELECT count(*) FROM public.events")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new dev.ducklift.core.DuckliftException(
+          "Cannot count the events in the embedded PostgreSQL: " + e.getMessage(), e);
     }
   }
 

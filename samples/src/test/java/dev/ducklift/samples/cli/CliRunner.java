@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Runs the CLI in-process and captures what it prints. */
-final class CliRunner {
+public final class CliRunner {
 
-  record Result(int code, String out, String err) {
+  public record Result(int code, String out, String err) {
     @Override
     public String toString() {
       return "exit " + code + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
@@ -18,7 +18,7 @@ final class CliRunner {
 
   private CliRunner() {}
 
-  static Result run(Path workingDirectory, Map<String, String> env, String... args) {
+  public static Result run(Path workingDirectory, Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
@@ -32,7 +32,7 @@ final class CliRunner {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  static Result run(Path workingDirectory, String... args) {
+  public static Result run(Path workingDirectory, String... args) {
     return run(workingDirectory, Map.of(), args);
   }
 }
