@@ -275,5 +275,4 @@ class MaintenanceIT {
     }
     return dir.resolve("catalog.ducklake");
   }
-
 }
