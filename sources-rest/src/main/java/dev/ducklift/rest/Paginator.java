@@ -1,6 +1,5 @@
 package dev.ducklift.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.rest.internal.JsonPath;
 import dev.ducklift.rest.internal.LinkHeader;
@@ -90,8 +89,9 @@ public interface Paginator {
 
     @Override
     public Optional<PageRequest> next(PageRequest request, PageResponse response) {
-      JsonNode next = JsonPath.compile(nextUrlPath).first(response.body());
-      return follow(request, next == null ? null : next.asText());
+      Object next = response.value(nextUrlPath);
+      return follow(
+          request, next instanceof String || next instanceof Number ? next.toString() : null);
     }
   }
 
@@ -122,15 +122,16 @@ public interface Paginator {
 
     @Override
     public Optional<PageRequest> next(PageRequest request, PageResponse response) {
-      JsonNode cursor = JsonPath.compile(cursorPath).first(response.body());
-      if (cursor == null || cursor.asText().isEmpty() || response.recordCount() == 0) {
+      Object cursor = response.value(cursorPath);
+      if (!(cursor instanceof String || cursor instanceof Number)
+          || cursor.toString().isEmpty()
+          || response.recordCount() == 0) {
         return Optional.empty();
       }
       return Optional.of(
           param != null
-              ? request.withQueryParameter(param, cursor.asText())
-              : request.withBodyField(
-                  bodyField, cursor.isNumber() ? cursor.numberValue() : cursor.asText()));
+              ? request.withQueryParameter(param, cursor.toString())
+              : request.withBodyField(bodyField, cursor));
     }
   }
 
@@ -459,19 +460,18 @@ public interface Paginator {
       if (link != null) {
         return follow(request, link);
       }
-      if (response.body() == null || !response.body().isObject() || response.recordCount() == 0) {
+      if (response.recordCount() == 0) {
         return Optional.empty();
       }
       for (String path : NEXT_URL_PATHS) {
-        JsonNode next = JsonPath.compile(path).first(response.body());
-        if (next != null && next.isTextual() && looksLikeUrl(next.asText())) {
-          return follow(request, next.asText());
+        if (response.value(path) instanceof String next && looksLikeUrl(next)) {
+          return follow(request, next);
         }
       }
       for (String[] cursor : CURSOR_PATHS) {
-        JsonNode value = JsonPath.compile(cursor[0]).first(response.body());
-        if (value != null && value.isValueNode() && !value.asText().isEmpty()) {
-          return Optional.of(request.withQueryParameter(cursor[1], value.asText()));
+        Object value = response.value(cursor[0]);
+        if ((value instanceof String || value instanceof Number) && !value.toString().isEmpty()) {
+          return Optional.of(request.withQueryParameter(cursor[1], value.toString()));
         }
       }
       return Optional.empty();

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -202,12 +201,10 @@ class ParentChildIT {
     RestResourceConfig posts =
         RestResourceConfig.builder("posts").path("users/{resources.users.id}/posts").build();
     Thread caller = Thread.currentThread();
-    long start = System.nanoTime();
     Collected c;
     try (RestSource source = source(4, posts)) {
       c = Collected.extract(source.resource("posts"));
     }
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     List<Object> expected = new ArrayList<>();
     for (int u = 1; u <= 12; u++) {
       for (int n = 1; n <= 6; n++) {
@@ -216,10 +213,9 @@ class ParentChildIT {
     }
     assertThat(c.field("id")).isEqualTo(expected);
     assertThat(c.threads).allMatch(t -> t == caller);
-    assertThat(maxInFlight.get()).isGreaterThan(1);
-    // 12 parents x 4 child requests (3 pages and an empty one) of 40 ms each take about 1.9 s one
-    // after the other; four at a time take about a quarter of that (plus 7 parent pages).
-    assertThat(millis).isLessThan(1500);
+    // Several child sequences ran at once, never more than the limit (4 children and the
+    // parent page being read on the calling thread).
+    assertThat(maxInFlight.get()).isBetween(2, 5);
   }
 
   @Test

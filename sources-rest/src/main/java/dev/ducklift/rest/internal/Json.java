@@ -27,6 +27,8 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
@@ -62,6 +64,80 @@ public final class Json {
       }
       return node;
     }
+  }
+
+  /**
+   * Parses a whole body into maps, lists, strings, booleans and exact numbers (one object graph, no
+   * intermediate tree); trailing garbage and truncation are errors.
+   */
+  public static Object parseValue(byte[] body) throws IOException {
+    try (JsonParser parser = MAPPER.createParser(body)) {
+      if (parser.nextToken() == null) {
+        throw new IOException("the body is empty");
+      }
+      return MAPPER.readValue(parser, Object.class);
+    }
+  }
+
+  /** {@link #autoSelect(JsonNode)} over a parsed value. */
+  public static List<Object> autoSelectValue(Object root) {
+    if (root instanceof List<?> list) {
+      return new ArrayList<>(list);
+    }
+    if (!(root instanceof Map<?, ?> map)) {
+      return root == null ? List.of() : List.of(root);
+    }
+    for (String key : RECORD_LIST_KEYS) {
+      Object child = map.get(key);
+      if (child instanceof List<?> list) {
+        return new ArrayList<>(list);
+      }
+      if (child instanceof Map<?, ?> inner) {
+        for (String innerKey : RECORD_LIST_KEYS) {
+          if (inner.get(innerKey) instanceof List<?> list) {
+            return new ArrayList<>(list);
+          }
+        }
+      }
+    }
+    List<?> onlyArray = null;
+    int arrays = 0;
+    for (Object child : map.values()) {
+      if (child instanceof List<?> list) {
+        onlyArray = list;
+        arrays++;
+      }
+    }
+    if (arrays == 1) {
+      return new ArrayList<>(onlyArray);
+    }
+    return List.of(root);
+  }
+
+  /** The records selected by {@code selector} in a parsed value. */
+  public static List<Object> selectValue(Object root, JsonPath selector) {
+    List<Object> records = new ArrayList<>();
+    for (Object found : selector.selectValue(root)) {
+      if (found instanceof List<?> list) {
+        records.addAll(list);
+      } else if (found != null) {
+        records.add(found);
+      }
+    }
+    return records;
+  }
+
+  /**
+   * A parsed record as a mutable map: objects as they are, other values as {@code {"value": x}}.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> asRecord(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      return (Map<String, Object>) map;
+    }
+    Map<String, Object> wrapped = new LinkedHashMap<>();
+    wrapped.put("value", value);
+    return wrapped;
   }
 
   /**

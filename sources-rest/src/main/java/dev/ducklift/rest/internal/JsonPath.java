@@ -146,6 +146,43 @@ public final class JsonPath {
     return current;
   }
 
+  /** The values this path selects in a parsed value (maps and lists), in document order. */
+  public List<Object> selectValue(Object root) {
+    List<Object> current = new ArrayList<>();
+    if (root != null) {
+      current.add(root);
+    }
+    for (Step step : steps) {
+      List<Object> next = new ArrayList<>();
+      for (Object node : current) {
+        if (step instanceof Key k) {
+          if (node instanceof java.util.Map<?, ?> map && map.containsKey(k.name())) {
+            next.add(map.get(k.name()));
+          }
+        } else if (step instanceof Index ix) {
+          if (node instanceof List<?> list) {
+            int idx = ix.index() < 0 ? list.size() + ix.index() : ix.index();
+            if (idx >= 0 && idx < list.size()) {
+              next.add(list.get(idx));
+            }
+          }
+        } else if (node instanceof java.util.Map<?, ?> map) {
+          next.addAll(map.values());
+        } else if (node instanceof List<?> list) {
+          next.addAll(list);
+        }
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  /** The first value selected in a parsed value, or {@code null}. */
+  public Object firstValue(Object root) {
+    List<Object> found = selectValue(root);
+    return found.isEmpty() ? null : found.get(0);
+  }
+
   /** The first node selected, or {@code null} (also for a JSON {@code null}). */
   public JsonNode first(JsonNode root) {
     List<JsonNode> found = select(root);

@@ -1,12 +1,15 @@
 package dev.ducklift.rest.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ducklift.rest.PageResponse;
 
 /** Shared stop rules of the offset and page-number paginators. */
 public final class PagingStops {
   private PagingStops() {}
 
+  /**
+   * Whether a sequence ends after {@code response}: an empty page (when asked), the next position
+   * reaching the total at {@code totalPath}, or a has-more flag that is not true.
+   */
   public static boolean shouldStop(
       PageResponse response,
       String totalPath,
@@ -17,26 +20,32 @@ public final class PagingStops {
       return true;
     }
     if (totalPath != null) {
-      JsonNode total = JsonPath.compile(totalPath).first(response.body());
-      if (total != null && total.canConvertToLong() && nextPosition >= total.asLong()) {
+      Long total = asLong(response.value(totalPath));
+      if (total != null && nextPosition >= total) {
         return true;
-      }
-      if (total != null && total.isTextual()) {
-        try {
-          if (nextPosition >= Long.parseLong(total.asText().trim())) {
-            return true;
-          }
-        } catch (NumberFormatException ignored) {
-          // Not a number: this stop rule does not apply.
-        }
       }
     }
     if (hasMorePath != null) {
-      JsonNode more = JsonPath.compile(hasMorePath).first(response.body());
-      if (more == null || !more.asBoolean(false)) {
+      Object more = response.value(hasMorePath);
+      if (!(Boolean.TRUE.equals(more) || "true".equalsIgnoreCase(String.valueOf(more)))) {
         return true;
       }
     }
     return false;
+  }
+
+  private static Long asLong(Object value) {
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    if (value instanceof String text) {
+      try {
+        return Long.parseLong(text.trim());
+      } catch (NumberFormatException e) {
+        // Not a number: this stop rule does not apply.
+        return null;
+      }
+    }
+    return null;
   }
 }

@@ -162,13 +162,19 @@ public final class RestResource implements Resource {
         return;
       }
       Fetched fetched = fetch(p, request, page, deadline);
-      List<Map<String, Object>> records = new ArrayList<>();
-      boolean stop = false;
       if (fetched.action == ResponseAction.Action.IGNORE) {
         return;
       }
-      for (JsonNode node : fetched.records) {
-        Map<String, Object> record = Json.toRecord(node);
+      // The paginator reads the parsed body, which shares its maps with the records: ask it
+      // before processing steps or the pipeline may change them.
+      PageResponse response =
+          PageResponse.ofValue(
+              fetched.status, fetched.headers, fetched.body, fetched.records.size(), page);
+      Optional<PageRequest> next = p.paginator().next(request, response);
+      List<Map<String, Object>> records = new ArrayList<>(fetched.records.size());
+      boolean stop = false;
+      for (Object value : fetched.records) {
+        Map<String, Object> record = Json.asRecord(value);
         if (context != null && passedBound(p, context, stateKey, record)) {
           stop = true;
           break;
@@ -203,10 +209,6 @@ public final class RestResource implements Resource {
       if (stop) {
         return;
       }
-      PageResponse response =
-          new PageResponse(
-              fetched.status, fetched.headers, fetched.body, fetched.records.size(), page);
-      Optional<PageRequest> next = p.paginator().next(request, response);
       if (next.isEmpty()) {
         return;
       }
@@ -323,8 +325,8 @@ public final class RestResource implements Resource {
   private record Fetched(
       int status,
       okhttp3.Headers headers,
-      JsonNode body,
-      List<JsonNode> records,
+      Object body,
+      List<Object> records,
       ResponseAction.Action action) {}
 
   private Fetched fetch(ResourcePlan p, PageRequest request, int page, Instant deadline)
@@ -426,9 +428,9 @@ public final class RestResource implements Resource {
               + "): "
               + Transport.excerpt(bytes, redactor));
     }
-    JsonNode root;
+    Object root;
     try {
-      root = Json.parse(bytes);
+      root = Json.parseValue(bytes);
     } catch (IOException e) {
       String reason =
           e instanceof JsonProcessingException j
@@ -449,8 +451,10 @@ public final class RestResource implements Resource {
               + " bytes): "
               + Transport.excerpt(bytes, redactor));
     }
-    List<JsonNode> records =
-        p.dataSelector() != null ? Json.select(root, p.dataSelector()) : Json.autoSelect(root);
+    List<Object> records =
+        p.dataSelector() != null
+            ? Json.selectValue(root, p.dataSelector())
+            : Json.autoSelectValue(root);
     return new Fetched(status, headers, root, records, null);
   }
 
