@@ -144,6 +144,14 @@ public final class DuckLakeDestination implements Destination {
   /** The lake, opened (or created) on first use. */
   public synchronized DuckLake lake() {
     if (lake == null) {
+      if (catalog instanceof CatalogLocation.DuckDbFile f && f.file().getParent() != null) {
+        try {
+          java.nio.file.Files.createDirectories(f.file().getParent());
+        } catch (java.io.IOException e) {
+          throw new DuckliftException(
+              "Cannot create the directory of the catalog file " + f.file() + ": " + e, e);
+        }
+      }
       lake = DuckLake.openOrCreate(catalog, dataPath, options);
       journal = new PromoteJournal(lake);
     }

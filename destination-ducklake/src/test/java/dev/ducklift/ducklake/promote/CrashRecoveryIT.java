@@ -81,9 +81,7 @@ class CrashRecoveryIT {
     Path lakeDir = scenario.resolve("lake");
     Path workDir = scenario.resolve("work");
     try {
-      long t0 = System.nanoTime();
       int exit = child(lakeDir, workDir, d, point, scenario.resolve("child.log"));
-      long t1 = System.nanoTime();
       if (exit != CrashPoints.EXIT_CODE) {
         return label
             + "the child exited with "
