@@ -3,8 +3,10 @@ package dev.ducklift.ducklake;
 import dev.ducklift.ducklake.write.TransactionState;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A set of changes to a lake that {@link #commit()} turns into exactly one snapshot: catalog
@@ -152,12 +154,23 @@ public final class Transaction implements AutoCloseable {
    */
   public long deleteWhere(TableName table, Connection duckdb, String predicate) {
     Objects.requireNonNull(duckdb, "duckdb");
-    return state.deleteWhere(table, duckdb, predicate);
+    return state.deleteWhere(table, duckdb, predicate, null);
+  }
+
+  /**
+   * Like {@link #deleteWhere(TableName, Connection, String)}, searching only the given data files
+   * (ids from {@link DuckLake#liveDataFiles(TableName)}, for example those whose column statistics
+   * can hold the keys to delete). Matching rows in other files are not deleted.
+   */
+  public long deleteWhere(
+      TableName table, Connection duckdb, String predicate, Collection<Long> dataFileIds) {
+    Objects.requireNonNull(duckdb, "duckdb");
+    return state.deleteWhere(table, duckdb, predicate, Set.copyOf(dataFileIds));
   }
 
   /** Like {@link #deleteWhere(TableName, Connection, String)} on an in-memory DuckDB. */
   public Transaction deleteWhere(TableName table, String predicate) {
-    state.deleteWhere(table, null, predicate);
+    state.deleteWhere(table, null, predicate, null);
     return this;
   }
 

@@ -159,4 +159,36 @@ class DeleteIT {
       assertThat(del).isNotEmpty();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void deletesCanBeLimitedToChosenFilesAndAccumulateWithinOneTransaction() throws Exception {
+    try (DuckLake lake = Lakes.create(Lakes.Kind.DUCKDB, dir, pg);
+        Connection duck = Lakes.duckdb()) {
+      lake.newTransaction()
+          .createTable(EVENTS, List.of(ColumnDefinition.of("id", LakeType.primitive("int64"))))
+          .commit();
+      for (int f = 0; f < 2; f++) {
+        Transaction tx = lake.newTransaction();
+        tx.append(
+            EVENTS, duck, "SELECT range AS id FROM range(" + f * 100 + ", " + (f + 1) * 100 + ")");
+        tx.commit();
+      }
+      long second = lake.liveDataFiles(EVENTS).get(1).dataFileId();
+      Transaction tx = lake.newTransaction();
+      assertThat(tx.deleteWhere(EVENTS, duck, "id % 10 = 0", List.of(second))).isEqualTo(10);
+      assertThat(tx.deleteWhere(EVENTS, duck, "id % 10 IN (0, 1)", List.of(second))).isEqualTo(10);
+      CommitResult r = tx.commit();
+      assertThat(r.rowsDeleted()).isEqualTo(20);
+      assertThat(
+              Lakes.query(
+                  duck,
+                  "SELECT count(*), count(*) FILTER (WHERE id < 100), min(id) FROM "
+                      + Lakes.relation(lake, EVENTS)))
+          .containsExactly(List.of("180", "100", "0"));
+      try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("data"))) {
+        assertThat(files.filter(p -> p.toString().endsWith("-delete.parquet")).count())
+            .isEqualTo(1);
+      }
+    }
+  }
 }

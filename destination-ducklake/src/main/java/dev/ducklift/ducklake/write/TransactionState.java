@@ -396,9 +396,12 @@ public final class TransactionState {
    * Deletes the rows of a table, as committed at the base snapshot, that match {@code predicate} (a
    * DuckDB SQL condition over the table's current column names, evaluated on {@code duckdb}).
    *
+   * @param onlyDataFiles if not null, only these data files are searched (the caller pruned the
+   *     others, for example by their column statistics)
    * @return how many rows the predicate newly deletes
    */
-  public long deleteWhere(TableName name, Connection duckdb, String predicate) {
+  public long deleteWhere(
+      TableName name, Connection duckdb, String predicate, Set<Long> onlyDataFiles) {
     checkOpen();
     TableModel t = table(name);
     if (t.created) {
@@ -413,16 +416,33 @@ public final class TransactionState {
       throw new DuckLakeException(
           "Cannot list the files of table " + name + ": " + e.getMessage(), e);
     }
-    if (live.isEmpty()) {
-      return 0;
-    }
     String tableDir = t.directory(dataPath);
     String schemaMap = readSchema(t);
-    long total = 0;
+    Map<String, CatalogReads.LiveFile> candidates = new LinkedHashMap<>();
     for (CatalogReads.LiveFile f : live) {
-      String dataFile = LakePaths.resolve(tableDir, f.path(), f.relative());
       TableModel.DeletePlan previous = t.deletes.get(f.dataFileId());
-      if (previous != null && previous.endsFile()) {
+      if ((onlyDataFiles == null || onlyDataFiles.contains(f.dataFileId()))
+          && (previous == null || !previous.endsFile())) {
+        candidates.put(LakePaths.resolve(tableDir, f.path(), f.relative()), f);
+      }
+    }
+    Map<String, Long> matches = matchingRows(duck, t, schemaMap, predicate, candidates.keySet());
+    long total = 0;
+    for (Map.Entry<String, Long> m : matches.entrySet()) {
+      String dataFile = m.getKey();
+      CatalogReads.LiveFile f = candidates.get(dataFile);
+      TableModel.DeletePlan previous = t.deletes.get(f.dataFileId());
+      String existing = null;
+      if (previous != null) {
+        existing = previous.deleteFile().absolutePath();
+      } else if (f.deleteFileId() != null) {
+        existing = LakePaths.resolve(tableDir, f.deletePath(), f.deleteRelative());
+      }
+      long before = previous != null ? previous.deleteFile().recordCount() : f.deleteCount();
+      long earlier = previous != null ? previous.newlyDeleted() : 0;
+      if (existing == null && m.getValue() == f.recordCount()) {
+        t.deletes.put(f.dataFileId(), new TableModel.DeletePlan(f, null, true, m.getValue()));
+        total += m.getValue();
         continue;
       }
       StringBuilder positions = new StringBuilder();
@@ -434,43 +454,71 @@ public final class TransactionState {
           .append(", file_row_number = true) WHERE (")
           .append(predicate)
           .append(")");
-      String existing = null;
-      if (previous != null) {
-        existing = previous.deleteFile().absolutePath();
-      } else if (f.deleteFileId() != null) {
-        existing = LakePaths.resolve(tableDir, f.deletePath(), f.deleteRelative());
-      }
-      long before = previous != null ? previous.deleteFile().recordCount() : f.deleteCount();
       if (existing != null) {
         positions
             .append(" UNION SELECT pos FROM read_parquet(")
             .append(literal(existing))
             .append(")");
       }
-      long matching = count(duck, "SELECT count(*) FROM (" + positions + ")", t);
-      if (matching == before) {
+      WrittenFile del =
+          ParquetFiles.writeDeletes(duck, dataFile, positions.toString(), tableDir, t.label());
+      long newly = del.recordCount() - before;
+      if (newly == 0) {
+        ParquetFiles.deleteQuietly(del.absolutePath());
         continue;
       }
-      long newly = matching - before;
-      if (previous != null && previous.deleteFile() != null) {
+      if (previous != null) {
         ParquetFiles.deleteQuietly(previous.deleteFile().absolutePath());
       }
-      if (matching == f.recordCount()) {
-        t.deletes.put(
-            f.dataFileId(),
-            new TableModel.DeletePlan(
-                f, null, true, newly + (previous != null ? previous.newlyDeleted() : 0)));
+      if (del.recordCount() == f.recordCount()) {
+        ParquetFiles.deleteQuietly(del.absolutePath());
+        t.deletes.put(f.dataFileId(), new TableModel.DeletePlan(f, null, true, newly + earlier));
       } else {
-        WrittenFile del =
-            ParquetFiles.writeDeletes(duck, dataFile, positions.toString(), tableDir, t.label());
-        t.deletes.put(
-            f.dataFileId(),
-            new TableModel.DeletePlan(
-                f, del, false, newly + (previous != null ? previous.newlyDeleted() : 0)));
+        t.deletes.put(f.dataFileId(), new TableModel.DeletePlan(f, del, false, newly + earlier));
       }
       total += newly;
     }
     return total;
+  }
+
+  /** Rows matching the predicate per data file (deleted rows included), one scan for all files. */
+  private static Map<String, Long> matchingRows(
+      Connection duck, TableModel t, String schemaMap, String predicate, Set<String> files) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    List<String> all = new ArrayList<>(files);
+    for (int from = 0; from < all.size(); from += 500) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+      StringBuilder list = new StringBuilder("[");
+      for (int i = 0; i < chunk.size(); i++) {
+        list.append(i > 0 ? ", " : "").append(literal(chunk.get(i)));
+      }
+      list.append(']');
+      String sql =
+          "SELECT \"__ducklift_file\", count(*) FROM read_parquet("
+              + list
+              + ", schema = "
+              + schemaMap
+              + ", filename = '__ducklift_file') WHERE ("
+              + predicate
+              + ") GROUP BY 1";
+      try (Statement s = duck.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      } catch (SQLException e) {
+        throw new DuckLakeException(
+            "Cannot evaluate the delete condition on table " + t.label() + ": " + e.getMessage(),
+            e);
+      }
+    }
+    Map<String, Long> ordered = new LinkedHashMap<>();
+    for (String f : files) {
+      if (out.containsKey(f)) {
+        ordered.put(f, out.get(f));
+      }
+    }
+    return ordered;
   }
 
   private void refuseInlinedData(Connection c, TableModel t) throws SQLException {
@@ -499,17 +547,6 @@ public final class TransactionState {
           }
         }
       }
-    }
-  }
-
-  private static long count(Connection duck, String sql, TableModel t) {
-    try (Statement s = duck.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new DuckLakeException(
-          "Cannot evaluate the delete condition on table " + t.label() + ": " + e.getMessage(), e);
     }
   }
 
