@@ -201,11 +201,6 @@ class ResilienceIT {
           .isGreaterThanOrEqualTo(k * 50L - 25);
     }
   }
-    // 20 requests per second: one every 50 ms (a little less on the server's clock is noise).
-    assertThat(gaps).allSatisfy(g -> assertThat(g).isGreaterThanOrEqualTo(40));
-    assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(7) - arrivals.get(0)))
-        .isGreaterThanOrEqualTo(330);
-  }
 
   @Test
   void responseActionsIgnoreTreatAsEmptyOrFail() throws Exception {
