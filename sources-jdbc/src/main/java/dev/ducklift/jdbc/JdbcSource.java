@@ -72,6 +72,7 @@ public final class JdbcSource implements Source {
             : b.url.startsWith("jdbc:postgresql:") ? new PostgresDialect() : new GenericDialect();
     this.connections =
         new ConnectionFactory(b.name, b.url, b.user, b.password, b.properties, dialect);
+    this.connections.maxIdle(b.parallelism);
     this.tables = List.copyOf(b.tables);
     this.options =
         new ReadOptions(
@@ -137,7 +138,9 @@ public final class JdbcSource implements Source {
     Reflector reflector = new Reflector(connections.dialect());
     List<Resource> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    try (Connection c = connections.open()) {
+    Connection c = connections.borrow();
+    boolean healthy = false;
+    try {
       for (JdbcTable t : tables) {
         for (ResolvedTable resolved : reflector.resolve(c, t)) {
           if (!names.add(resolved.resourceName())) {
@@ -151,11 +154,17 @@ public final class JdbcSource implements Source {
           out.add(new TableResource(resolved, connections, options));
         }
       }
-    } catch (java.sql.SQLException e) {
-      throw new DuckliftException(
-          "Source '" + name + "' cannot close its reflection connection: " + e.getMessage(), e);
+      healthy = true;
+    } finally {
+      connections.release(c, healthy);
     }
     return List.copyOf(out);
+  }
+
+  /** Closes the connections kept idle between reads. */
+  @Override
+  public void close() {
+    connections.close();
   }
 
   @Override

@@ -22,6 +22,9 @@ public final class ConnectionFactory {
   private final Secret password;
   private final Map<String, String> properties;
   private final JdbcDialect dialect;
+  private final java.util.ArrayDeque<Connection> idle = new java.util.ArrayDeque<>();
+  private int maxIdle = 2;
+  private boolean closed;
 
   public ConnectionFactory(
       String sourceName,
@@ -84,6 +87,69 @@ public final class ConnectionFactory {
               + ": "
               + scrub(e.getMessage()),
           e);
+    }
+  }
+
+  /** How many idle connections are kept for the next read (default 2). */
+  public void maxIdle(int connections) {
+    synchronized (idle) {
+      this.maxIdle = connections;
+    }
+  }
+
+  /**
+   * A connection for one read: an idle one that is still valid, else a new one. Give it back with
+   * {@link #release}.
+   */
+  public Connection borrow() {
+    while (true) {
+      Connection c;
+      synchronized (idle) {
+        c = idle.pollFirst();
+      }
+      if (c == null) {
+        return open();
+      }
+      try {
+        if (!c.isClosed() && c.isValid(2)) {
+          return c;
+        }
+      } catch (SQLException e) {
+        // not valid any more: fall through and drop it
+      }
+      closeQuietly(c);
+    }
+  }
+
+  /**
+   * Returns a borrowed connection: kept for the next read when {@code reusable} (its transaction
+   * rolled back), else closed. A connection whose read failed must not be reused.
+   */
+  public void release(Connection c, boolean reusable) {
+    if (reusable) {
+      try {
+        if (!c.isClosed() && !c.getAutoCommit()) {
+          c.rollback();
+        }
+        synchronized (idle) {
+          if (!closed && idle.size() < maxIdle) {
+            idle.addFirst(c);
+            return;
+          }
+        }
+      } catch (SQLException e) {
+        // a connection that cannot end its transaction is not reused
+      }
+    }
+    closeQuietly(c);
+  }
+
+  /** Closes the idle connections; later reads open new ones. */
+  public void close() {
+    synchronized (idle) {
+      while (!idle.isEmpty()) {
+        closeQuietly(idle.pollFirst());
+      }
     }
   }
 

@@ -86,11 +86,13 @@ final class PgText {
   }
 
   private static ZoneOffset offset(String s) {
+    if (s.equals("+00")) {
+      return ZoneOffset.UTC;
+    }
     int sign = s.charAt(0) == '-' ? -1 : 1;
-    String[] parts = s.substring(1).split(":");
-    int h = Integer.parseInt(parts[0]);
-    int m = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-    int sec = parts.length > 2 ? Integer.parseInt(parts[2]) : 0;
+    int h = Integer.parseInt(s, 1, 3, 10);
+    int m = s.length() >= 6 ? Integer.parseInt(s, 4, 6, 10) : 0;
+    int sec = s.length() >= 9 ? Integer.parseInt(s, 7, 9, 10) : 0;
     return ZoneOffset.ofHoursMinutesSeconds(sign * h, sign * m, sign * sec);
   }
 

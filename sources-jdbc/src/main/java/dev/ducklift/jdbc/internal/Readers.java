@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ducklift.jdbc.spi.ValueReader;
 import java.time.LocalDate;
@@ -17,10 +18,11 @@ final class Readers {
   private Readers() {}
 
   // Exact numbers: JSON decimals stay BigDecimal, never double.
-  private static final ObjectMapper JSON =
+  private static final ObjectReader JSON =
       new ObjectMapper()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .reader();
 
   /** Parses JSON text into a tree. */
   static JsonNode json(String text) {

@@ -309,19 +309,18 @@ public final class TableResource implements Resource {
 
   private CursorValue[] minMax(MappedColumn column, ReadWindow window) throws SQLException {
     SelectQuery q = SelectQuery.minMax(table, dialect, column.name(), window);
-    try (Connection c = connections.open();
-        PreparedStatement ps = c.prepareStatement(q.sql())) {
+    Connection c = connections.borrow();
+    boolean healthy = false;
+    Object min;
+    Object max;
+    try (PreparedStatement ps = c.prepareStatement(q.sql())) {
       bind(ps, q.params());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        Object min = column.mapping().reader().read(rs, 1);
-        Object max = column.mapping().reader().read(rs, 2);
-        if (min == null || max == null) {
-          return null;
-        }
-        CursorValue.Kind kind = Reflector.cursorKind(column, table.label());
-        return new CursorValue[] {cursorValue(min, kind), cursorValue(max, kind)};
+        min = column.mapping().reader().read(rs, 1);
+        max = column.mapping().reader().read(rs, 2);
       }
+      healthy = true;
     } catch (SQLException e) {
       throw new DuckliftException(
           table.label()
@@ -330,7 +329,14 @@ public final class TableResource implements Resource {
               + "': "
               + connections.scrub(e.getMessage()),
           e);
+    } finally {
+      connections.release(c, healthy);
     }
+    if (min == null || max == null) {
+      return null;
+    }
+    CursorValue.Kind kind = Reflector.cursorKind(column, table.label());
+    return new CursorValue[] {cursorValue(min, kind), cursorValue(max, kind)};
   }
 
   private void bind(PreparedStatement ps, List<CursorValue> params) throws SQLException {
@@ -454,7 +460,8 @@ public final class TableResource implements Resource {
     private void readPlain(ExtractContext context, PageConsumer sink, AtomicBoolean stop)
         throws Exception {
       SelectQuery q = SelectQuery.rows(table, dialect, window, true, false);
-      Connection c = connections.open();
+      Connection c = connections.borrow();
+      boolean healthy = false;
       try {
         try (PreparedStatement ps =
             c.prepareStatement(q.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -477,21 +484,25 @@ public final class TableResource implements Resource {
                 record.put(keys[i], value);
               }
               if (!page.add(record, context, sink, stop)) {
+                // a cursor left open is closed with the statement; the session stays usable
+                healthy = true;
                 return;
               }
             }
             page.flush(context, sink, stop);
+            healthy = true;
           }
         }
       } finally {
-        endRead(c);
+        connections.release(c, healthy);
       }
     }
 
     private void readCopy(ExtractContext context, PageConsumer sink, AtomicBoolean stop)
         throws Exception {
       SelectQuery q = SelectQuery.rows(table, dialect, window, true, true);
-      Connection c = connections.open();
+      Connection c = connections.borrow();
+      boolean healthy = false;
       try (JdbcDialect.TextExport export = dialect.openTextExport(c, q.literalSql())) {
         PageBuilder page = new PageBuilder();
         CopyTextParser parser = new CopyTextParser(keys.length);
@@ -525,6 +536,7 @@ public final class TableResource implements Resource {
           parser.feed(chunk, handler);
         }
         if (!more[0]) {
+          healthy = true;
           return;
         }
         if (parser.pending()) {
@@ -532,23 +544,10 @@ public final class TableResource implements Resource {
               "Reading " + table.label() + " with COPY ended in the middle of a row in " + name);
         }
         page.flush(context, sink, stop);
+        healthy = true;
       } finally {
-        endRead(c);
+        connections.release(c, healthy);
       }
-    }
-
-    private void endRead(Connection c) {
-      try {
-        if (!c.isClosed() && !c.getAutoCommit()) {
-          c.rollback();
-        }
-      } catch (SQLException e) {
-        LOG.debug(
-            "Ignoring a failure to end the read transaction of {}: {}",
-            table.label(),
-            e.toString());
-      }
-      ConnectionFactory.closeQuietly(c);
     }
 
     private DuckliftException badValue(int column, RuntimeException e) {

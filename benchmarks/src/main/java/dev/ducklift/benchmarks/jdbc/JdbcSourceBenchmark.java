@@ -1,0 +1,315 @@
+package dev.ducklift.benchmarks.jdbc;
+
+import dev.ducklift.core.CursorValue;
+import dev.ducklift.core.ExtractContext;
+import dev.ducklift.core.Pipeline;
+import dev.ducklift.core.Resource;
+import dev.ducklift.core.ResourceSpec;
+import dev.ducklift.core.RunResult;
+import dev.ducklift.core.Secret;
+import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.promote.DuckLakeDestination;
+import dev.ducklift.jdbc.JdbcSource;
+import dev.ducklift.jdbc.JdbcTable;
+import dev.ducklift.jdbc.ReadMethod;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.postgresql.PGConnection;
+
+/**
+ * JDBC source throughput on an events table in an embedded PostgreSQL, against PostgreSQL's own
+ * export speed measured in the same run.
+ *
+ * <p>The table has the classic event shape ({@code event_id uuid} primary key, {@code event_type
+ * text}, {@code event_timestamp timestamptz} indexed cursor, {@code details jsonb}, {@code
+ * created_at timestamptz}). Measured, in order:
+ *
+ * <ol>
+ *   <li>baseline: {@code COPY (SELECT ... ORDER BY event_timestamp) TO STDOUT} drained through
+ *       pgjdbc's {@code CopyManager} into a counting sink (best of two);
+ *   <li>the source alone: the JDBC resource extracting every row, pages dropped;
+ *   <li>full load: a pipeline (normalize, stage, promote) into a DuckLake with a DuckDB-file
+ *       catalog, {@code insert-new};
+ *   <li>incremental load after inserting 1% new rows;
+ *   <li>a no-change incremental run, against the bare cursor query ({@code WHERE event_timestamp >=
+ *       ? ORDER BY event_timestamp}) run warm through plain JDBC (best of five); also the source
+ *       alone for the same no-change read.
+ * </ol>
+ *
+ * <p>Peak heap is the sum of the heap pools' peaks in each phase (an upper bound). Arguments:
+ * {@code [rows] [copy|plain] [all|source]} (default 5,000,000, copy and all; {@code source} stops
+ * after the source-alone measurement).
+ */
+public final class JdbcSourceBenchmark {
+
+  private static final String COLUMNS =
+      "event_id, event_type, event_timestamp, details, created_at";
+
+  private JdbcSourceBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    long rows = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 5_000_000L;
+    ReadMethod method = args.length > 1 ? ReadMethod.fromConfigName(args[1]) : ReadMethod.COPY;
+    boolean sourceOnly = args.length > 2 && args[2].equals("source");
+    Path dir = Files.createTempDirectory("ducklift-jdbc-benchmark");
+    System.out.printf(
+        "JDBC source benchmark: %,d rows, read method %s, max heap %d MB, dir %s%n",
+        rows, method.configName(), Runtime.getRuntime().maxMemory() >> 20, dir);
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+      String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+      long t0 = System.nanoTime();
+      try (Connection c = pg.getPostgresDatabase().getConnection();
+          Statement s = c.createStatement()) {
+        s.execute(
+            "CREATE TABLE events (event_id uuid PRIMARY KEY, event_type text NOT NULL,"
+                + " event_timestamp timestamptz NOT NULL, details jsonb, created_at timestamptz"
+                + " NOT NULL)");
+        for (long from = 1; from <= rows; from += 1_000_000) {
+          s.execute(insert(from, Math.min(rows, from + 999_999)));
+        }
+        s.execute("CREATE INDEX events_ts ON events (event_timestamp)");
+        s.execute("VACUUM ANALYZE events");
+      }
+      System.out.printf("generated in %.1f s%n", seconds(t0));
+
+      double copyRate = 0;
+      for (int round = 0; round < 2; round++) {
+        copyRate = Math.max(copyRate, copyDrain(pg, rows));
+      }
+      System.out.printf("baseline COPY drain: %,.0f rows/s%n", copyRate);
+
+      JdbcSource source =
+          JdbcSource.builder("pg")
+              .url(url)
+              .user(Secret.of("postgres"))
+              .password(Secret.of("postgres"))
+              .readMethod(method)
+              .table(JdbcTable.table("public.events").timestamp("event_timestamp").build())
+              .build();
+      Resource resource = source.resources().get(0);
+
+      resetPeaks();
+      long t1 = System.nanoTime();
+      long extracted = extractAlone(resource, Map.of());
+      double sourceRate = extracted / seconds(t1);
+      System.out.printf(
+          "source alone (pages dropped): %,d rows, %,.0f rows/s = %.2f x COPY drain, peak heap %d"
+              + " MB%n",
+          extracted, sourceRate, sourceRate / copyRate, peakHeapMb());
+
+      if (sourceOnly) {
+        return;
+      }
+      Path lakeDir = dir.resolve("lake");
+      Files.createDirectories(lakeDir);
+      DuckLakeDestination lake =
+          DuckLakeDestination.builder()
+              .catalog(CatalogLocation.duckdb(lakeDir.resolve("catalog.ducklake")))
+              .dataPath(lakeDir.resolve("data"))
+              .build();
+      try (Pipeline pipeline =
+          Pipeline.builder("jdbc-benchmark")
+              .workingDirectory(dir.resolve("work"))
+              .destination(lake)
+              .source(source)
+              .build()) {
+        resetPeaks();
+        long t2 = System.nanoTime();
+        RunResult full = pipeline.run();
+        double fullSeconds = seconds(t2);
+        double fullRate = full.rowsInserted() / fullSeconds;
+        System.out.printf(
+            "full load -> staging -> DuckLake: %,d rows in %.1f s, %,.0f rows/s = %.2f x COPY"
+                + " drain, peak heap %d MB%n",
+            full.rowsInserted(), fullSeconds, fullRate, fullRate / copyRate, peakHeapMb());
+
+        long added = Math.max(1, rows / 100);
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+            Statement s = c.createStatement()) {
+          s.execute(insert(rows + 1, rows + added));
+        }
+        resetPeaks();
+        long t3 = System.nanoTime();
+        RunResult incremental = pipeline.run();
+        double incSeconds = seconds(t3);
+        System.out.printf(
+            "incremental (+1%%): %,d rows inserted in %.2f s, %,.0f rows/s, peak heap %d MB%n",
+            incremental.rowsInserted(),
+            incSeconds,
+            incremental.rowsInserted() / incSeconds,
+            peakHeapMb());
+
+        CursorValue watermark = pipeline.state().resource("events").watermarks().get("");
+        double bare = Double.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+          bare = Math.min(bare, bareCursorQuery(pg, (OffsetDateTime) watermark.value()));
+        }
+        double alone = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+          long t = System.nanoTime();
+          extractAlone(resource, Map.of("", watermark));
+          alone = Math.min(alone, seconds(t));
+        }
+        double noChange = Double.MAX_VALUE;
+        long inserted = 0;
+        for (int i = 0; i < 3; i++) {
+          long t = System.nanoTime();
+          RunResult r = pipeline.run();
+          noChange = Math.min(noChange, seconds(t));
+          inserted += r.rowsInserted();
+        }
+        System.out.printf(
+            "no-change run: pipeline %.1f ms, source alone %.1f ms, bare cursor query %.1f ms"
+                + " (warm): %.1f x and %.1f x; rows inserted %d%n",
+            noChange * 1000, alone * 1000, bare * 1000, noChange / bare, alone / bare, inserted);
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static String insert(long from, long to) {
+    return "INSERT INTO events SELECT md5(g::text)::uuid,"
+        + " (ARRAY['view', 'click', 'purchase', 'signup'])[1 + g % 4],"
+        + " timestamptz '2024-01-01 00:00:00+00' + g * interval '10 ms',"
+        + " jsonb_build_object('user_id', g % 100000, 'page', '/p/' || (g % 500), 'amount',"
+        + " (g % 10000) / 100.0), timestamptz '2024-01-01 00:00:02+00' + g * interval '10 ms'"
+        + " FROM generate_series("
+        + from
+        + ", "
+        + to
+        + ") g";
+  }
+
+  private static double copyDrain(EmbeddedPostgres pg, long rows) throws Exception {
+    long[] bytes = {0};
+    OutputStream sink =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            bytes[0]++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            bytes[0] += len;
+          }
+        };
+    try (Connection c = pg.getPostgresDatabase().getConnection()) {
+      long t = System.nanoTime();
+      long copied =
+          c.unwrap(PGConnection.class)
+              .getCopyAPI()
+              .copyOut(
+                  "COPY (SELECT " + COLUMNS + " FROM events ORDER BY event_timestamp) TO STDOUT",
+                  sink);
+      double s = seconds(t);
+      System.out.printf("  COPY drain: %,d rows, %,d MB in %.1f s%n", copied, bytes[0] >> 20, s);
+      return copied / s;
+    }
+  }
+
+  private static double bareCursorQuery(EmbeddedPostgres pg, OffsetDateTime from) throws Exception {
+    try (Connection c = pg.getPostgresDatabase().getConnection()) {
+      long t = System.nanoTime();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT "
+                  + COLUMNS
+                  + " FROM events WHERE event_timestamp >= ? ORDER BY event_timestamp")) {
+        ps.setObject(1, from);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rs.getString(1);
+          }
+        }
+      }
+      return seconds(t);
+    }
+  }
+
+  private static long extractAlone(Resource resource, Map<String, CursorValue> state)
+      throws Exception {
+    long[] count = {0};
+    resource.extract(
+        new Context(resource.spec(), state),
+        page -> {
+          count[0] += page.size();
+          return true;
+        });
+    return count[0];
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  private static long peakHeapMb() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum >> 20;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** The context of an extraction without the runtime: the given watermarks, no lag. */
+  private record Context(ResourceSpec spec, Map<String, CursorValue> values)
+      implements ExtractContext {
+    @Override
+    public String pipelineName() {
+      return "jdbc-benchmark";
+    }
+
+    @Override
+    public Optional<CursorValue> lastValue(String stateKey) {
+      return Optional.ofNullable(values.get(stateKey));
+    }
+
+    @Override
+    public Optional<CursorValue> startValue(String stateKey) {
+      return lastValue(stateKey);
+    }
+
+    @Override
+    public Optional<CursorValue> endValue() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Map<String, CursorValue> lastValues() {
+      return values;
+    }
+
+    @Override
+    public boolean cancelled() {
+      return false;
+    }
+  }
+}
