@@ -253,6 +253,35 @@ public final class LakeVerifier {
           live ? tableStats.getOrDefault(f.tableId(), Map.of()) : Map.of(),
           maxRowIds);
     }
+    Map<Long, Long> liveRows = new HashMap<>();
+    for (DataFile f : dataFilesById.values()) {
+      if (f.endSnapshot() == null) {
+        liveRows.merge(f.tableId(), f.recordCount(), Long::sum);
+      }
+    }
+    inlinedRows(maxRowIds, liveRows);
+    Map<Long, Long> recordCounts = new HashMap<>();
+    reader.query(
+        "SELECT table_id, record_count FROM "
+            + reader.catalogTable("ducklake_table_stats")
+            + " WHERE record_count IS NOT NULL",
+        List.of(),
+        rs -> recordCounts.put(rs.getLong(1), rs.getLong(2)));
+    for (Map.Entry<Long, Long> e : liveRows.entrySet()) {
+      Long recorded = recordCounts.get(e.getKey());
+      // record_count counts every row ever inserted (never decreased by deletes), so it can
+      // never be below the rows still stored in live files and live inlined rows.
+      if (recorded != null && recorded < e.getValue()) {
+        problem(
+            Check.STATS,
+            "table " + e.getKey(),
+            "ducklake_table_stats.record_count "
+                + recorded
+                + " is below the "
+                + e.getValue()
+                + " rows held by its live files and inlined rows");
+      }
+    }
     for (Map.Entry<Long, Long> e : maxRowIds.entrySet()) {
       Long next = nextRowIds.get(e.getKey());
       if (next != null && next <= e.getValue()) {
@@ -754,6 +783,33 @@ public final class LakeVerifier {
                       containsNull, containsNan, rs.getString(5), rs.getString(6)));
         });
     return result;
+  }
+
+  /** Adds live inlined rows to {@code liveRows} and their row ids to {@code maxRowIds}. */
+  private void inlinedRows(Map<Long, Long> maxRowIds, Map<Long, Long> liveRows) {
+    List<Object[]> registered = new ArrayList<>();
+    reader.query(
+        "SELECT table_id, table_name FROM " + reader.catalogTable("ducklake_inlined_data_tables"),
+        List.of(),
+        rs -> registered.add(new Object[] {rs.getLong(1), rs.getString(2)}));
+    for (Object[] r : registered) {
+      long tableId = (Long) r[0];
+      String name = (String) r[1];
+      if (!reader.relationExists(name)) {
+        continue; // reported by checkInlined
+      }
+      reader.query(
+          "SELECT COUNT(*) FILTER (WHERE end_snapshot IS NULL), MAX(row_id) FROM "
+              + reader.catalogTable(name),
+          List.of(),
+          rs -> {
+            liveRows.merge(tableId, rs.getLong(1), Long::sum);
+            long max = rs.getLong(2);
+            if (!rs.wasNull()) {
+              maxRowIds.merge(tableId, max, Math::max);
+            }
+          });
+    }
   }
 
   private Map<Long, Long> nextRowIds() {

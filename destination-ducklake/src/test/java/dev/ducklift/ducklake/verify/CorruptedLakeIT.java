@@ -90,6 +90,22 @@ class CorruptedLakeIT {
   }
 
   @Test
+  void reportsATableRecordCountBelowTheStoredRowsAndRowIdsAboveNextRowId() throws Exception {
+    Path lake =
+        corrupt(
+            "03-inlined", "UPDATE ducklake_table_stats SET record_count = 100, next_row_id = 203");
+    VerifyReport report = verify(lake);
+    assertThat(report.problems(Check.STATS))
+        .extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).contains("record_count 100 is below the 203 rows"));
+    assertThat(report.problems(Check.IDS))
+        .extracting(Problem::message)
+        .anySatisfy(
+            m ->
+                assertThat(m).contains("next_row_id 203 is not above the largest used row id 203"));
+  }
+
+  @Test
   void reportsStatisticsThatDoNotCoverTheData() throws Exception {
     Path lake =
         corrupt(
