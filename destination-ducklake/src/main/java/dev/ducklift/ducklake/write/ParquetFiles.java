@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -122,10 +123,10 @@ public final class ParquetFiles {
 
   private static Set<String> queryColumns(Connection duckdb, String query, String tableLabel) {
     Set<String> names = new java.util.LinkedHashSet<>();
-    try (Statement s = duckdb.createStatement();
-        ResultSet rs =
-            s.executeQuery("SELECT * FROM (" + query + ") AS \"__ducklift_q\" LIMIT 0")) {
-      ResultSetMetaData md = rs.getMetaData();
+    // preparing binds the query and yields its columns without running it
+    try (PreparedStatement ps =
+        duckdb.prepareStatement("SELECT * FROM (" + query + ") AS \"__ducklift_q\"")) {
+      ResultSetMetaData md = ps.getMetaData();
       for (int i = 1; i <= md.getColumnCount(); i++) {
         if (!names.add(md.getColumnName(i))) {
           throw new DuckLakeException(
