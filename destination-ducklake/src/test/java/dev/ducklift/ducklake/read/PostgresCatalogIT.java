@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ducklift.core.Secret;
 import dev.ducklift.ducklake.catalog.CatalogDatabase;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.maintenance.LakeMaintenance;
 import dev.ducklift.ducklake.verify.LakeVerifier;
 import dev.ducklift.ducklake.verify.VerifyReport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -77,6 +78,17 @@ class PostgresCatalogIT {
         }
         VerifyReport report = LakeVerifier.verify(reader);
         assertThat(report.problems()).as(report.toString()).isEmpty();
+        // Maintenance on the PostgreSQL catalog keeps the remaining snapshots exact.
+        LakeMaintenance maintenance = new LakeMaintenance(reader);
+        maintenance.expireKeepingLast(2, false);
+        maintenance.cleanupOldFiles(null, false);
+        Map<Long, TreeSet<String>> expected = FixtureComparison.expectedTables(lake);
+        for (Snapshot s : reader.snapshots()) {
+          FixtureComparison.assertSnapshotMatches(reader, lake, s.id(), expected.get(s.id()));
+        }
+        assertThat(reader.snapshots()).hasSize(2);
+        VerifyReport after = LakeVerifier.verify(reader);
+        assertThat(after.problems()).as(after.toString()).isEmpty();
       }
     }
   }
