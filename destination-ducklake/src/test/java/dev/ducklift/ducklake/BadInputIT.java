@@ -112,6 +112,7 @@ class BadInputIT {
                       + lake.catalog().table("ducklake_snapshot_changes")
                       + " WHERE changes_made LIKE 'created_table:\"main\".\"a\"\"b\"%'"))
           .containsExactly(List.of("created_table:\"main\".\"a\"\"b\",inserted_into_table:6"));
+      Lakes.assertVerified(lake);
     }
     try (Stream<Path> all = Files.walk(dir)) {
       List<Path> parquet = all.filter(p -> p.toString().endsWith(".parquet")).toList();

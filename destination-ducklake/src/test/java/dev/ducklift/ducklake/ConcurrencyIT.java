@@ -211,6 +211,7 @@ class ConcurrencyIT {
                         + Lakes.t(lake, "ducklake_table_stats")))
             .containsExactly(List.of(Long.toString(rows), Long.toString(rows), "t"));
       }
+      Lakes.assertVerified(lake);
     }
   }
 

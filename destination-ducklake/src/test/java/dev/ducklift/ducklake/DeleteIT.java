@@ -157,6 +157,7 @@ class DeleteIT {
                       + "') WHERE field_id IS NOT NULL ORDER BY field_id"))
           .containsExactly(List.of("pos", "2147483645"), List.of("file_path", "2147483646"));
       assertThat(del).isNotEmpty();
+      Lakes.assertVerified(lake);
     }
   }
 
@@ -189,6 +190,7 @@ class DeleteIT {
         assertThat(files.filter(p -> p.toString().endsWith("-delete.parquet")).count())
             .isEqualTo(1);
       }
+      Lakes.assertVerified(lake);
     }
   }
 }

@@ -2,6 +2,9 @@ package dev.ducklift.ducklake;
 
 import dev.ducklift.core.Secret;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.read.LakeReader;
+import dev.ducklift.ducklake.verify.LakeVerifier;
+import dev.ducklift.ducklake.verify.VerifyReport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +52,14 @@ final class Lakes {
 
   static DuckLake create(Kind kind, Path dir, EmbeddedPostgres pg) {
     return DuckLake.create(catalog(kind, dir, pg), dir.resolve("data"));
+  }
+
+  /** Runs the verifier (package {@code verify}) over the lake and fails on any problem. */
+  static void assertVerified(DuckLake lake) {
+    try (LakeReader reader = LakeReader.open(lake)) {
+      VerifyReport report = LakeVerifier.verify(reader);
+      org.assertj.core.api.Assertions.assertThat(report.problems()).as(report.toString()).isEmpty();
+    }
   }
 
   static Connection duckdb() {

@@ -60,6 +60,7 @@ class RolloverIT {
                       + Lakes.t(lake, "ducklake_table_column_stats")
                       + " WHERE column_id = 1"))
           .containsExactly(List.of("0", Long.toString(rows - 1)));
+      Lakes.assertVerified(lake);
     }
   }
 }

@@ -93,6 +93,7 @@ class SchemaEvolutionIT {
                       + Lakes.t(lake, "ducklake_schema_versions")
                       + " ORDER BY 1"))
           .containsExactly(List.of("1", "1", "1"), List.of("2", "2", "1"));
+      Lakes.assertVerified(lake);
     }
   }
 }

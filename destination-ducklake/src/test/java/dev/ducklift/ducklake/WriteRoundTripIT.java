@@ -3,6 +3,7 @@ package dev.ducklift.ducklake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ducklift.core.schema.DataType;
+import dev.ducklift.ducklake.read.LakeReader;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -194,6 +195,20 @@ class WriteRoundTripIT {
                       + columnId(lake, "f64"))
               .get(0);
       assertThat(f64.get(0)).isIn("true", "t");
+      Lakes.assertVerified(lake);
+
+      // the reader package sees the same rows
+      String digest =
+          "SELECT count(*), md5(string_agg(CAST(t AS VARCHAR), '|' ORDER BY id)) FROM %s t";
+      try (LakeReader reader = LakeReader.open(lake);
+          Statement readerSettings = reader.engine().createStatement();
+          Statement settings = duck.createStatement()) {
+        readerSettings.execute("SET GLOBAL TimeZone = 'UTC'");
+        settings.execute("SET GLOBAL TimeZone = 'UTC'");
+        List<Object> viaReader = reader.sql(String.format(digest, "main.all_types")).rows().get(0);
+        assertThat(viaReader.stream().map(String::valueOf).toList())
+            .isEqualTo(Lakes.query(duck, String.format(digest, "staging")).get(0));
+      }
     }
   }
 
