@@ -70,6 +70,7 @@ class ResilienceIT {
     }
     assertThat(count).hasValue(3);
     assertThat(listener.retries).containsExactly("HTTP 503", "HTTP 429");
+    assertThat(listener.attempts).containsExactly(1, 2, 3);
   }
 
   @Test
@@ -243,6 +244,12 @@ class ResilienceIT {
   /** Records retry reasons. */
   static final class RecordingListener extends RestEventListener {
     final List<String> retries = new CopyOnWriteArrayList<>();
+    final List<Integer> attempts = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void requestStarted(String resource, String method, String url, int page, int attempt) {
+      attempts.add(attempt);
+    }
 
     @Override
     public void retryScheduled(

@@ -177,6 +177,12 @@ public final class Transport implements AutoCloseable {
                             + "' passed its deadline before requesting "
                             + redactor.url(request.url()));
                   }
+                  listener.requestStarted(
+                      resource,
+                      request.method(),
+                      redactor.url(request.url()),
+                      tag == null ? 0 : tag.page(),
+                      ctx.getAttemptCount() + 1);
                   return buffered(chain.proceed(request));
                 });
       } catch (FailsafeException e) {
@@ -267,7 +273,6 @@ public final class Transport implements AutoCloseable {
       RequestTag tag = request.tag(RequestTag.class);
       String resource = tag == null ? "" : tag.resource();
       String url = redactor.url(request.url());
-      listener.requestStarted(resource, request.method(), url, tag == null ? 0 : tag.page(), 0);
       long start = System.nanoTime();
       Response response = chain.proceed(request);
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
