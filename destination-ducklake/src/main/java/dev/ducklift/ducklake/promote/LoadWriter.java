@@ -468,12 +468,16 @@ final class LoadWriter {
               + ")");
     }
     String note;
-    if (byKey == 0 && byCursor == 0) {
+    if (byKey == 0 && byCursor == 0 && useCursor) {
+      note =
+          "insert-new: no file pruned, "
+              + files.size()
+              + " file(s) scanned with the cursor window pushed into the scan";
+    } else if (byKey == 0 && byCursor == 0) {
       note =
           "insert-new: full key scan of "
               + files.size()
-              + " file(s): neither key statistics nor the cursor window pruned"
-              + (useCursor ? "" : " (no usable cursor)");
+              + " file(s): key statistics did not prune and there is no usable cursor";
     } else {
       note =
           "insert-new: "

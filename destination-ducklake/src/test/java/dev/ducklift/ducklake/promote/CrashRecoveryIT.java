@@ -90,12 +90,7 @@ class CrashRecoveryIT {
             + Files.readString(scenario.resolve("child.log"));
       }
       CrashScenario.run(lakeDir, workDir, d, "B");
-      long t2 = System.nanoTime();
-      String r = check(d, lakeDir);
-      System.err.printf(
-          "TIMING %s child %d ms, rerun %d ms, check %d ms%n",
-          label, (t1 - t0) / 1000000, (t2 - t1) / 1000000, (System.nanoTime() - t2) / 1000000);
-      return r;
+      return check(d, lakeDir);
     } catch (Exception | AssertionError e) {
       return label + e;
     }
