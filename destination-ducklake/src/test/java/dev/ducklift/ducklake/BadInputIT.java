@@ -151,4 +151,26 @@ class BadInputIT {
       assertThat(lake.currentSnapshot().snapshotId()).isEqualTo(1);
     }
   }
+
+  @Test
+  void oneCatalogFileCanBeOpenedSeveralTimesInOneProcess() throws Exception {
+    CatalogLocation catalog = CatalogLocation.duckdb(dir.resolve("c.ducklake"));
+    TableName t = TableName.of("t");
+    try (DuckLake first = DuckLake.create(catalog, dir.resolve("data"))) {
+      try (DuckLake second = DuckLake.open(catalog, null);
+          DuckLake reader = DuckLake.openReadOnly(catalog, null)) {
+        second.newTransaction().createTable(t, ONE_COLUMN).commit();
+        assertThat(reader.currentSnapshot().snapshotId()).isEqualTo(1);
+      }
+      Transaction tx = first.newTransaction();
+      tx.append(t, "SELECT 2 AS x");
+      assertThat(tx.commit().snapshotId()).isEqualTo(2);
+    }
+    try (DuckLake readOnly = DuckLake.openReadOnly(catalog, null)) {
+      assertThatThrownBy(() -> DuckLake.open(catalog, null))
+          .isInstanceOf(DuckLakeException.class)
+          .hasMessageContaining("open read-only");
+      assertThat(readOnly.currentSnapshot().snapshotId()).isEqualTo(2);
+    }
+  }
 }

@@ -9,6 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -23,9 +26,11 @@ import org.duckdb.DuckDBConnection;
  * one.
  *
  * <p>A DuckDB-file catalog is attached (as {@value #DUCKDB_ALIAS}) to one in-memory DuckDB database
- * per {@code CatalogDatabase}; {@link #connect()} hands out connections to that database, so every
- * connection sees the same attached file. A new file is created with storage version v1.5.0 so that
- * DuckDB 1.5 and 2.0 both open it. A PostgreSQL catalog gets a new pgjdbc connection per call.
+ * per file and process, shared by every {@code CatalogDatabase} of that file (DuckDB attaches a
+ * file only once per process; a file first opened read-only cannot also be opened for writing);
+ * {@link #connect()} hands out connections to that database. A new file is created with storage
+ * version v1.5.0 so that DuckDB 1.5 and 2.0 both open it. A PostgreSQL catalog gets pooled pgjdbc
+ * connections.
  *
  * <p>Thread-safe. Connections returned by {@link #connect()} are not; close them.
  */
@@ -42,21 +47,43 @@ public final class CatalogDatabase implements AutoCloseable {
   private final CatalogLocation location;
   private final boolean readOnly;
   private final UnaryOperator<Connection> decorator;
+  private final SharedFile shared;
   private final DuckDBConnection duckdbRoot;
+  private boolean closed;
   private final String schemaPrefix;
   private final ConnectionPool pool;
-  private final ReentrantLock commitLock = new ReentrantLock();
+  private final ReentrantLock commitLock;
+
+  /**
+   * DuckDB allows a database file to be attached only once per process, so every {@code
+   * CatalogDatabase} of one file in this process shares one attachment, closed with the last.
+   */
+  private static final Map<Path, SharedFile> OPEN_FILES = new HashMap<>();
+
+  private static final class SharedFile {
+    final DuckDBConnection root;
+    final boolean readOnly;
+    final ReentrantLock commitLock = new ReentrantLock();
+    int references = 1;
+
+    SharedFile(DuckDBConnection root, boolean readOnly) {
+      this.root = root;
+      this.readOnly = readOnly;
+    }
+  }
 
   private CatalogDatabase(
       CatalogLocation location,
       boolean readOnly,
       UnaryOperator<Connection> decorator,
-      DuckDBConnection duckdbRoot) {
+      SharedFile shared) {
     this.location = location;
     this.readOnly = readOnly;
     this.decorator = decorator;
-    this.duckdbRoot = duckdbRoot;
-    this.pool = duckdbRoot == null ? new ConnectionPool(this::openPostgres, 16) : null;
+    this.shared = shared;
+    this.duckdbRoot = shared == null ? null : shared.root;
+    this.commitLock = shared == null ? new ReentrantLock() : shared.commitLock;
+    this.pool = shared == null ? new ConnectionPool(this::openPostgres, 16) : null;
     this.schemaPrefix =
         location instanceof CatalogLocation.Postgres p
             ? quote(p.schema()) + "."
@@ -99,26 +126,41 @@ public final class CatalogDatabase implements AutoCloseable {
       throw new DuckLakeException(
           "Cannot create the DuckDB catalog file " + f.file() + ": its directory does not exist");
     }
-    DuckDBConnection root = null;
-    try {
-      root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
-      String options;
-      if (readOnly) {
-        options = " (READ_ONLY)";
-      } else if (!exists) {
-        options = " (STORAGE_VERSION 'v1.5.0')";
-      } else {
-        options = "";
+    synchronized (OPEN_FILES) {
+      SharedFile open = OPEN_FILES.get(f.file());
+      if (open != null) {
+        if (open.readOnly && !readOnly) {
+          throw new DuckLakeException(
+              "Cannot open the DuckDB catalog file "
+                  + f.file()
+                  + " for writing: this process has it open read-only");
+        }
+        open.references++;
+        return new CatalogDatabase(f, readOnly, decorator, open);
       }
-      try (Statement s = root.createStatement()) {
-        s.execute(
-            "ATTACH " + literal(f.file().toString()) + " AS " + quote(DUCKDB_ALIAS) + options);
+      DuckDBConnection root = null;
+      try {
+        root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        String options;
+        if (readOnly) {
+          options = " (READ_ONLY)";
+        } else if (!exists) {
+          options = " (STORAGE_VERSION 'v1.5.0')";
+        } else {
+          options = "";
+        }
+        try (Statement s = root.createStatement()) {
+          s.execute(
+              "ATTACH " + literal(f.file().toString()) + " AS " + quote(DUCKDB_ALIAS) + options);
+        }
+        SharedFile created = new SharedFile(root, readOnly);
+        OPEN_FILES.put(f.file(), created);
+        return new CatalogDatabase(f, readOnly, decorator, created);
+      } catch (SQLException e) {
+        closeQuietly(root);
+        throw new DuckLakeException(
+            "Cannot open the DuckDB catalog file " + f.file() + ": " + e.getMessage(), e);
       }
-      return new CatalogDatabase(f, readOnly, decorator, root);
-    } catch (SQLException e) {
-      closeQuietly(root);
-      throw new DuckLakeException(
-          "Cannot open the DuckDB catalog file " + f.file() + ": " + e.getMessage(), e);
     }
   }
 
@@ -357,7 +399,18 @@ public final class CatalogDatabase implements AutoCloseable {
     if (pool != null) {
       pool.close();
     }
-    closeQuietly(duckdbRoot);
+    if (shared != null) {
+      synchronized (OPEN_FILES) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        if (--shared.references == 0) {
+          OPEN_FILES.remove(((CatalogLocation.DuckDbFile) location).file());
+          closeQuietly(shared.root);
+        }
+      }
+    }
   }
 
   @Override
