@@ -14,7 +14,8 @@ import java.util.Locale;
  * and maps are reduced to their logical shape: a list node has one child (the element), a map node
  * two (key and value); the repeated middle groups are skipped.
  */
-public record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetNode> children) {
+public record ParquetNode(
+    String name, Integer fieldId, Kind kind, List<ParquetNode> children, String physicalType) {
 
   /** The logical shape of a node. */
   public enum Kind {
@@ -32,6 +33,12 @@ public record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetN
 
   public ParquetNode {
     children = List.copyOf(children);
+    physicalType = physicalType == null ? "" : physicalType;
+  }
+
+  /** A node without a recorded physical type (groups, or nodes built by hand). */
+  public ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetNode> children) {
+    this(name, fieldId, kind, children, "");
   }
 
   /** Whether any node below the root carries a field id. */
@@ -77,6 +84,9 @@ public record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetN
 
   private void appendSignature(StringBuilder sb) {
     sb.append(name.length()).append(':').append(name).append('#').append(fieldId).append(kind);
+    // Files whose columns share names and ids but not physical types (a promoted column) must
+    // not be read by one read_parquet call, which would cast all of them to the first file's type.
+    sb.append('<').append(physicalType).append('>');
     sb.append('(');
     for (ParquetNode child : children) {
       child.appendSignature(sb);
@@ -89,8 +99,8 @@ public record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetN
     List<Object[]> rows = new ArrayList<>();
     try (PreparedStatement ps =
         engine.prepareStatement(
-            "SELECT name, field_id, num_children, converted_type, logical_type, repetition_type"
-                + " FROM parquet_schema(?)")) {
+            "SELECT name, field_id, num_children, converted_type, logical_type, repetition_type,"
+                + " type, scale, precision FROM parquet_schema(?)")) {
       ps.setString(1, path);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -103,7 +113,16 @@ public record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetN
                 numChildren == null ? 0 : ((Number) numChildren).intValue(),
                 rs.getString(4),
                 rs.getString(5),
-                rs.getString(6)
+                rs.getString(6),
+                rs.getString(7)
+                    + "/"
+                    + rs.getString(4)
+                    + "/"
+                    + rs.getString(5)
+                    + "/"
+                    + rs.getString(8)
+                    + "/"
+                    + rs.getString(9)
               });
         }
       }
@@ -131,7 +150,7 @@ public record ParquetNode(String name, Integer fieldId, Kind kind, List<ParquetN
     String logical = row[4] == null ? "" : (String) row[4];
     String repetition = row[5] == null ? "" : (String) row[5];
     if (numChildren == 0) {
-      ParquetNode leaf = new ParquetNode(name, fieldId, Kind.PRIMITIVE, List.of());
+      ParquetNode leaf = new ParquetNode(name, fieldId, Kind.PRIMITIVE, List.of(), (String) row[6]);
       if (repetition.equalsIgnoreCase("REPEATED")) {
         // A bare repeated leaf is a legacy two-level list of that leaf.
         return new ParquetNode(name, fieldId, Kind.LIST, List.of(leaf));
