@@ -28,8 +28,10 @@ public enum Check {
   DELETE_FILES,
   /** Delete positions not sorted, not unique, out of range, or repeated in inlined deletes. */
   DELETE_POSITIONS,
-  /** A file path resolves outside the data path. */
+  /** A file path resolves outside the data path, or two catalog rows share one file. */
   PATHS,
+  /** A file scheduled for deletion is still referenced by a data or delete file. */
+  SCHEDULED_FILES,
   /** Inlined-data tables registered but missing, or without schema_versions rows. */
   INLINED
 }

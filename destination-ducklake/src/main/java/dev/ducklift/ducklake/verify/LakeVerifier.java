@@ -292,10 +292,46 @@ public final class LakeVerifier {
       }
     }
     Map<Long, Set<String>> inlinedDeletes = new HashMap<>();
+    Map<String, String> owners = new HashMap<>();
+    for (DataFile f : dataFilesById.values()) {
+      claim(owners, f.path(), "data file " + f.id());
+    }
     for (DeleteFile d : reader.allDeleteFiles()) {
       filesChecked++;
+      claim(owners, d.path(), "delete file " + d.id());
       checkDeleteFile(d, dataFilesById.get(d.dataFileId()), inlinedDeletes);
     }
+    checkScheduled(owners);
+  }
+
+  /** Records which catalog row uses a path; a second row using the same file is a defect. */
+  private void claim(Map<String, String> owners, String path, String owner) {
+    String previous = owners.putIfAbsent(Path.of(path).normalize().toString(), owner);
+    if (previous != null) {
+      problem(Check.PATHS, owner + " (" + path + ")", "Uses the same file as " + previous);
+    }
+  }
+
+  private void checkScheduled(Map<String, String> owners) {
+    reader.query(
+        "SELECT data_file_id, path, path_is_relative FROM "
+            + reader.catalogTable("ducklake_files_scheduled_for_deletion"),
+        List.of(),
+        rs -> {
+          String path = rs.getString(2);
+          boolean relative = rs.getObject(3) == null || rs.getBoolean(3);
+          String absolute = relative ? reader.dataPath() + path : path;
+          String owner =
+              absolute.contains("://")
+                  ? null
+                  : owners.get(Path.of(absolute).normalize().toString());
+          if (owner != null) {
+            problem(
+                Check.SCHEDULED_FILES,
+                "scheduled file " + absolute,
+                "Is scheduled for deletion but still used by " + owner);
+          }
+        });
   }
 
   // ---------------------------------------------------------------------------------------------

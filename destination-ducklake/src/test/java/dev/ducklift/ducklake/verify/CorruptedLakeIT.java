@@ -247,6 +247,24 @@ class CorruptedLakeIT {
   }
 
   @Test
+  void reportsSharedFilesAndLiveFilesScheduledForDeletion() throws Exception {
+    Path lake =
+        corrupt(
+            "04-schema-evolution",
+            "UPDATE ducklake_data_file SET path = (SELECT path FROM ducklake_data_file WHERE"
+                + " data_file_id = 0) WHERE data_file_id = 1",
+            "INSERT INTO ducklake_files_scheduled_for_deletion SELECT 2, 'main/customers/' || path,"
+                + " true, NOW() FROM ducklake_data_file WHERE data_file_id = 2");
+    VerifyReport report = verify(lake);
+    assertThat(report.problems(Check.PATHS))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).isEqualTo("Uses the same file as data file 0"));
+    assertThat(report.problems(Check.SCHEDULED_FILES))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("still used by data file 2"));
+  }
+
+  @Test
   void reportsACatalogTableWithExtraColumnsAndAMissingInlinedTable() throws Exception {
     Path layout = corrupt("01-types", "ALTER TABLE ducklake_tag ADD COLUMN extra VARCHAR");
     assertThat(verify(layout).problems(Check.CATALOG_LAYOUT))
