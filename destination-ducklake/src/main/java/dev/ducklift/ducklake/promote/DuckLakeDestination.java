@@ -120,6 +120,10 @@ public final class DuckLakeDestination implements Destination {
   private final boolean cursorWindowPruning;
   private DuckLake lake;
   private DuckDBConnection scratch;
+
+  /** Run after a promote's files are written, right before its commit (tests widen races). */
+  Runnable beforeCommit = () -> {};
+
   private PromoteJournal journal;
 
   private DuckLakeDestination(Builder b) {
@@ -306,6 +310,7 @@ public final class DuckLakeDestination implements Destination {
       CrashPoints.reach(CRASH_AFTER_PARQUET_WRITE);
       txn.commitInfo(author, "Load " + load.loadId(), extraInfo(load));
       txn.validator((since, catalogConnection) -> writer.validate());
+      beforeCommit.run();
       CommitResult committed = txn.commit();
       return new PromoteResult(OptionalLong.of(committed.snapshotId()), false, tables);
     } catch (SQLException e) {
@@ -454,6 +459,16 @@ public final class DuckLakeDestination implements Destination {
     /** The author recorded on each snapshot (default {@code ducklift}). */
     public Builder author(String author) {
       this.author = author;
+      return this;
+    }
+
+    /**
+     * Applied to every catalog connection before use, for observation or fault injection (for
+     * example to slow commits down in a test of concurrent writers).
+     */
+    public Builder catalogConnectionDecorator(
+        java.util.function.UnaryOperator<Connection> decorator) {
+      options.connectionDecorator(decorator);
       return this;
     }
 

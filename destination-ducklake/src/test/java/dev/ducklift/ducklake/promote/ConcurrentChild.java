@@ -7,7 +7,10 @@ import dev.ducklift.core.Resources;
 import dev.ducklift.core.Secret;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +33,24 @@ public final class ConcurrentChild {
     m.put("ts", (long) id);
     m.put("value", "v" + id);
     return m;
+  }
+
+  /** Holds every catalog commit back a little, so the two processes' commits overlap. */
+  static Connection slowCommits(Connection c) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("commit")) {
+                Thread.sleep(150);
+              }
+              try {
+                return method.invoke(c, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   public static void main(String[] args) {
@@ -57,6 +78,7 @@ public final class ConcurrentChild {
                       .dataPath(Path.of(args[2]))
                       .retryBaseWait(Duration.ofMillis(20))
                       .maxPromoteAttempts(30)
+                      .catalogConnectionDecorator(ConcurrentChild::slowCommits)
                       .build())
               .resource(Resources.ofRecords(spec, records, 25))
               .build()) {

@@ -3,15 +3,33 @@ package dev.ducklift.ducklake.promote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ducklift.core.Secret;
+import dev.ducklift.core.WriteDisposition;
+import dev.ducklift.core.schema.Column;
+import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.schema.TableSchema;
+import dev.ducklift.core.spi.PipelineState;
+import dev.ducklift.core.spi.PromoteResult;
+import dev.ducklift.core.spi.StagedLoad;
+import dev.ducklift.core.spi.StagedTable;
 import dev.ducklift.ducklake.DuckLake;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,17 +101,6 @@ class ConcurrentPromoteIT {
       }
     }
     try (DuckLake lake = DuckLake.open(catalog, data)) {
-      for (var sn : lake.snapshotsAfter(0)) {
-        System.out.println(
-            "SNAP "
-                + sn.snapshotId()
-                + " "
-                + sn.time()
-                + " "
-                + sn.changesMade()
-                + " "
-                + sn.commitExtraInfo());
-      }
       List<String> ids = LakeRows.query(lake, "SELECT id FROM main.events ORDER BY id");
       assertThat(ids).hasSize(expected.size());
       assertThat(ids).containsExactlyElementsOf(expected.stream().map(String::valueOf).toList());
@@ -109,5 +116,92 @@ class ConcurrentPromoteIT {
           .containsExactly("2");
       LakeRows.assertVerifies(lake);
     }
+  }
+
+  private static StagedLoad stagedEvents(String pipeline, String loadId, int from, int to)
+      throws SQLException {
+    Connection staging = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement s = staging.createStatement()) {
+      s.execute("CREATE SCHEMA l");
+      s.execute(
+          "CREATE TABLE l.events AS SELECT i AS id, i AS ts, 'v' || i AS value, '"
+              + loadId
+              + "' AS _dl_load_id, CAST(i AS VARCHAR) AS _dl_id FROM range("
+              + from
+              + ", "
+              + to
+              + ") t(i)");
+    }
+    TableSchema schema =
+        new TableSchema(
+            "events",
+            null,
+            List.of(
+                Column.of("id", DataType.BIGINT),
+                Column.of("ts", DataType.BIGINT),
+                Column.of("value", DataType.TEXT),
+                Column.of(TableSchema.LOAD_ID, DataType.TEXT),
+                Column.of(TableSchema.ROW_ID, DataType.TEXT)));
+    return new StagedLoad(
+        pipeline,
+        loadId,
+        staging,
+        List.of(
+            new StagedTable(
+                schema, "l.events", to - from, WriteDisposition.INSERT_NEW, List.of("id"), "ts")),
+        PipelineState.empty(pipeline));
+  }
+
+  @Test
+  void aWriterThatLosesTheRaceRechecksTheKeysCommittedSinceItsBaseAndSkipsThem() throws Exception {
+    String url = postgres.getJdbcUrl("postgres", "postgres");
+    CatalogLocation catalog =
+        CatalogLocation.postgres(url, "postgres", Secret.of("postgres"), "lake_race");
+    Path data = dir.resolve("race-data");
+    CyclicBarrier bothWritten = new CyclicBarrier(2);
+    List<DuckLakeDestination> destinations = new ArrayList<>();
+    for (String pipeline : List.of("a", "b")) {
+      DuckLakeDestination d =
+          DuckLakeDestination.builder()
+              .catalog(catalog)
+              .dataPath(data)
+              .retryBaseWait(Duration.ofMillis(10))
+              .build();
+      destinations.add(d);
+    }
+    // both pipelines' first loads create the tables, one after the other
+    destinations.get(0).promote(stagedEvents("a", "a-1", 0, 10));
+    destinations.get(1).promote(stagedEvents("b", "b-1", 1000, 1010));
+    for (DuckLakeDestination d : destinations) {
+      AtomicBoolean first = new AtomicBoolean(true);
+      d.beforeCommit =
+          () -> {
+            if (first.getAndSet(false)) {
+              try {
+                bothWritten.await(30, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          };
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    Future<PromoteResult> a =
+        pool.submit(() -> destinations.get(0).promote(stagedEvents("a", "a-2", 100, 300)));
+    Future<PromoteResult> b =
+        pool.submit(() -> destinations.get(1).promote(stagedEvents("b", "b-2", 200, 400)));
+    PromoteResult ra = a.get(2, TimeUnit.MINUTES);
+    PromoteResult rb = b.get(2, TimeUnit.MINUTES);
+    pool.shutdown();
+    long skipped = ra.tables().get(0).skippedDuplicates() + rb.tables().get(0).skippedDuplicates();
+    long inserted = ra.tables().get(0).inserted() + rb.tables().get(0).inserted();
+    assertThat(skipped).isEqualTo(100);
+    assertThat(inserted).isEqualTo(300);
+    try (DuckLake lake = destinations.get(0).lake()) {
+      assertThat(LakeRows.query(lake, "SELECT count(*), count(DISTINCT id) FROM main.events"))
+          .containsExactly("320|320");
+      LakeRows.assertVerifies(lake);
+    }
+    destinations.get(1).close();
   }
 }
