@@ -787,6 +787,42 @@ public final class LakeReader implements AutoCloseable {
   }
 
   /**
+   * The inlined rows of a table visible at a snapshot (those kept in the catalog's inlined-data
+   * tables rather than in Parquet files), shaped as the table's columns at that snapshot plus a
+   * trailing {@code rowid} column, ordered by row id.
+   */
+  public QueryResult inlinedRows(LakeTable table, long snapshotId) {
+    try (Connection engine = LakeSession.openEngine();
+        Statement st = engine.createStatement()) {
+      st.execute("CREATE SCHEMA " + TableScan.INTERNAL_SCHEMA);
+      String scan = TableScan.inlinedSql(this, engine, table, snapshotId, "inlined");
+      StringBuilder columns = new StringBuilder();
+      for (LakeColumn c : table.columns()) {
+        columns.append(Sql.ident(c.name())).append(", ");
+      }
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT "
+                  + columns
+                  + TableScan.ROW_ID
+                  + " AS rowid FROM ("
+                  + scan
+                  + ") ORDER BY rowid")) {
+        return LakeSession.read(rs);
+      }
+    } catch (SQLException e) {
+      throw new DuckliftException(
+          "Cannot read the inlined rows of table "
+              + table.qualifiedName()
+              + " at snapshot "
+              + snapshotId
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
    * The rows inserted into and deleted from a table between two snapshots, computed snapshot by
    * snapshot: each row carries the snapshot that made the change, its row id, {@code change_type}
    * ({@code insert} or {@code delete}) and the table's columns at {@code toSnapshot}. An update

@@ -53,12 +53,20 @@ final class TableScan {
       long snapshot,
       boolean withRowId,
       String tag) {
-    return new TableScan(reader, engine, table, snapshot, tag).build(withRowId);
+    return new TableScan(reader, engine, table, snapshot, tag).build(withRowId, true);
   }
 
-  private String build(boolean withRowId) {
+  /** Like {@link #sql}, but only the inlined rows (never the Parquet files). */
+  static String inlinedSql(
+      LakeReader reader, Connection engine, LakeTable table, long snapshot, String tag) {
+    return new TableScan(reader, engine, table, snapshot, tag).build(true, false);
+  }
+
+  private String build(boolean withRowId, boolean withFiles) {
     List<String> parts = new ArrayList<>();
-    parts.addAll(parquetParts());
+    if (withFiles) {
+      parts.addAll(parquetParts());
+    }
     parts.addAll(inlinedParts());
     StringBuilder projection = new StringBuilder();
     for (LakeColumn c : table.columns()) {

@@ -128,6 +128,21 @@ class LakeReaderIT {
   }
 
   @Test
+  void listsInlinedRowsVisibleAtASnapshot() {
+    try (var lake = open("03-inlined")) {
+      LakeReader reader = lake.reader();
+      LakeTable readings = reader.requireTable(7, "main", "readings");
+      QueryResult atThree = reader.inlinedRows(readings, 3);
+      assertThat(atThree.columns()).containsExactly("sensor", "ts", "value", "rowid");
+      assertThat(atThree.rows()).extracting(r -> r.get(0)).containsExactly("a", "b", "c");
+      assertThat(reader.inlinedRows(readings, 7).rows())
+          .extracting(r -> r.get(0) + "@" + r.get(3))
+          .containsExactly("a@0", "c@2", "z@203");
+      assertThat(reader.inlinedRows(readings, 1).rows()).isEmpty();
+    }
+  }
+
+  @Test
   void reportsInsertsAndDeletesBetweenSnapshots() {
     try (var lake = open("03-inlined")) {
       QueryResult changes = lake.reader().tableChanges("main", "readings", 1, 4);
