@@ -281,7 +281,10 @@ public final class JdbcTable {
       }
     }
 
-    /** The resource name (default: the table name; required and already set for a query). */
+    /**
+     * The resource name (default: the table name; required and already set for a query; each table
+     * of a pattern is named after itself).
+     */
     public Builder resourceName(String name) {
       this.resourceName = name;
       return this;

@@ -43,6 +43,17 @@ final class PostgresFixture implements AutoCloseable {
     }
   }
 
+  Object scalar(String sql) {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getObject(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   JdbcSource.Builder source(String name) {
     return JdbcSource.builder(name)
         .url(url())
