@@ -333,6 +333,45 @@ public final class LakeReader implements AutoCloseable {
     return result;
   }
 
+  /** The views visible at a snapshot, by id. */
+  public List<LakeView> views(long snapshotId) {
+    Map<Long, String> schemas = new HashMap<>();
+    for (LakeSchema schema : schemas(snapshotId)) {
+      schemas.put(schema.id(), schema.name());
+    }
+    List<LakeView> result = new ArrayList<>();
+    query(
+        "SELECT view_id, schema_id, view_name, dialect, sql, column_aliases FROM "
+            + catalogTable("ducklake_view")
+            + " WHERE "
+            + visible("")
+            + " ORDER BY view_id",
+        List.of(snapshotId, snapshotId),
+        rs -> {
+          String schema = schemas.get(rs.getLong(2));
+          if (schema != null) {
+            result.add(
+                new LakeView(
+                    rs.getLong(1),
+                    schema,
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    aliases(rs.getString(6))));
+          }
+        });
+    return result;
+  }
+
+  private static List<String> aliases(String text) {
+    try {
+      return SnapshotChange.quotedNames(text);
+    } catch (DuckliftException e) {
+      // Aliases only rename columns; a malformed list must not make the view unreadable.
+      return List.of();
+    }
+  }
+
   /** A table by schema and name at a snapshot. */
   public Optional<LakeTable> table(long snapshotId, String schemaName, String tableName) {
     for (LakeTable t : tables(snapshotId)) {

@@ -20,6 +20,7 @@ import java.util.Set;
  * catalog when the session opens. The session owns its DuckDB and must be closed. Not thread-safe.
  */
 public final class LakeSession implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LakeSession.class);
   private final LakeReader reader;
   private final Snapshot snapshot;
   private final Connection engine;
@@ -62,9 +63,56 @@ public final class LakeSession implements AutoCloseable {
               e);
         }
       }
+      for (LakeView view : reader.views(snapshot.id())) {
+        createView(view, schemas);
+      }
     } catch (RuntimeException e) {
       closeQuietly();
       throw e;
+    }
+  }
+
+  /**
+   * Exposes a DuckDB-dialect lake view. A view that cannot be bound here (another dialect, or SQL
+   * this DuckDB does not accept) is left out rather than failing the whole session.
+   */
+  private void createView(LakeView view, Set<String> schemas) {
+    if (!"duckdb".equalsIgnoreCase(view.dialect())) {
+      LOG.warn("View {} has dialect {}; it is not exposed", view.qualifiedName(), view.dialect());
+      return;
+    }
+    if (schemas.add(view.schemaName())) {
+      execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(view.schemaName()));
+    }
+    StringBuilder aliases = new StringBuilder();
+    for (String alias : view.columnAliases()) {
+      aliases.append(aliases.length() == 0 ? "(" : ", ").append(Sql.ident(alias));
+    }
+    if (aliases.length() > 0) {
+      aliases.append(')');
+    }
+    String sql = view.sql().replace("{DUCKLAKE_CATALOG}", Sql.ident(currentDatabase()));
+    try {
+      execute(
+          "CREATE VIEW "
+              + Sql.ident(view.schemaName())
+              + "."
+              + Sql.ident(view.name())
+              + aliases
+              + " AS "
+              + sql);
+    } catch (DuckliftException e) {
+      LOG.warn("View {} cannot be exposed: {}", view.qualifiedName(), e.getMessage());
+    }
+  }
+
+  private String currentDatabase() {
+    try (Statement st = engine.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_database()")) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new DuckliftException("Cannot read the session database name: " + e.getMessage(), e);
     }
   }
 

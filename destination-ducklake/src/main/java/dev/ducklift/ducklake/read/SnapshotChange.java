@@ -27,17 +27,32 @@ public record SnapshotChange(String type, String value) {
 
   /** The unquoted names of a name-valued change ({@code "main"."t"} gives [main, t]). */
   public List<String> names() {
+    return splitQuoted(value, '.', type + ":" + value);
+  }
+
+  /**
+   * The names of a comma-separated list of double-quoted names ({@code "a","b"}), as stored in
+   * {@code ducklake_view.column_aliases}; empty for null or empty text.
+   */
+  static List<String> quotedNames(String text) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    return splitQuoted(text, ',', "column aliases " + text);
+  }
+
+  private static List<String> splitQuoted(String value, char separator, String what) {
     List<String> names = new ArrayList<>();
     int i = 0;
     while (i < value.length()) {
       if (value.charAt(i) != '"') {
-        throw new DuckliftException("Snapshot change " + type + ":" + value + " is not quoted");
+        throw new DuckliftException("Malformed " + what + ": a name is not quoted");
       }
       StringBuilder name = new StringBuilder();
       i++;
       while (true) {
         if (i >= value.length()) {
-          throw new DuckliftException("Snapshot change " + type + ":" + value + " is unterminated");
+          throw new DuckliftException("Malformed " + what + ": unterminated quote");
         }
         char c = value.charAt(i);
         if (c == '"') {
@@ -54,8 +69,8 @@ public record SnapshotChange(String type, String value) {
       }
       names.add(name.toString());
       if (i < value.length()) {
-        if (value.charAt(i) != '.') {
-          throw new DuckliftException("Snapshot change " + type + ":" + value + " is malformed");
+        if (value.charAt(i) != separator) {
+          throw new DuckliftException("Malformed " + what);
         }
         i++;
       }

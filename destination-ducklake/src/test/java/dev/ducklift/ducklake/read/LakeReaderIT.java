@@ -83,6 +83,23 @@ class LakeReaderIT {
   }
 
   @Test
+  void exposesTheLakesViewsOverItsTables() {
+    try (var lake = open("08-catalog-ops")) {
+      LakeReader reader = lake.reader();
+      assertThat(reader.views(9)).isEmpty();
+      assertThat(reader.views(12))
+          .extracting(LakeView::qualifiedName)
+          .containsExactly("raw.active_accounts");
+      try (LakeSession session = reader.at(12)) {
+        Object even = session.sql("SELECT count(*) FROM raw.accounts WHERE id % 2 = 0").scalar();
+        assertThat(session.sql("SELECT count(*) FROM raw.active_accounts").scalar())
+            .isEqualTo(even)
+            .isEqualTo(20L);
+      }
+    }
+  }
+
+  @Test
   void buildsNestedColumnTreesWithDuckDbTypes() {
     try (var lake = open("05-nested")) {
       LakeTable orders = lake.reader().requireTable(3, "main", "orders");

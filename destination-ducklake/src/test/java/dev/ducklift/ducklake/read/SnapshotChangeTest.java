@@ -29,6 +29,12 @@ class SnapshotChangeTest {
   }
 
   @Test
+  void splitsQuotedColumnAliases() {
+    assertThat(SnapshotChange.quotedNames("\"a\",\"b,c\"")).containsExactly("a", "b,c");
+    assertThat(SnapshotChange.quotedNames("")).isEmpty();
+  }
+
+  @Test
   void readsNothingFromAnEmptyOrNullText() {
     assertThat(SnapshotChange.parse(null)).isEmpty();
     assertThat(SnapshotChange.parse("")).isEmpty();
