@@ -49,6 +49,7 @@ public final class LakeReader implements AutoCloseable {
   private final String version;
   private final Map<String, ParquetNode> parquetSchemas = new ConcurrentHashMap<>();
   private final boolean ownsCatalog;
+  private final boolean encrypted;
   private Connection schemaEngine;
 
   private LakeReader(
@@ -73,6 +74,7 @@ public final class LakeReader implements AutoCloseable {
               + SUPPORTED_VERSIONS
               + ")");
     }
+    this.encrypted = "true".equals(metadata.get("encrypted"));
     String path = dataPathOverride != null ? dataPathOverride : metadata.get("data_path");
     if (path == null || path.isBlank()) {
       throw new DuckliftException("The catalog has no data_path and none was given");
@@ -147,6 +149,11 @@ public final class LakeReader implements AutoCloseable {
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /** Whether the lake's Parquet files are encrypted (their tables can then not be read). */
+  public boolean encrypted() {
+    return encrypted;
   }
 
   /** The catalog format version ({@code 1.0}). */

@@ -102,6 +102,13 @@ final class TableScan {
     if (files.isEmpty()) {
       return List.of();
     }
+    if (reader.encrypted()) {
+      throw new DuckliftException(
+          "Table "
+              + table.qualifiedName()
+              + " belongs to an encrypted lake; Ducklift does not"
+              + " decrypt DuckLake Parquet files");
+    }
     String inlinedDeletes = inlinedDeleteTable();
     Map<String, List<DataFile>> groups = new LinkedHashMap<>();
     Map<String, ParquetNode> schemas = new LinkedHashMap<>();

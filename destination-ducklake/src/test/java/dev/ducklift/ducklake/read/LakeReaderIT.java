@@ -213,6 +213,23 @@ class LakeReaderIT {
   }
 
   @Test
+  void refusesToReadTheFilesOfAnEncryptedLake() throws Exception {
+    Path lake = LakeFixtures.copy("07-partitioned", temp.resolve("encrypted"));
+    try (Connection c = LakeFixtures.openCatalog(lake, false);
+        Statement st = c.createStatement()) {
+      st.execute("UPDATE ducklake_metadata SET value = 'true' WHERE key = 'encrypted'");
+    }
+    try (var open = LakeFixtures.open(lake, true)) {
+      assertThat(open.reader().encrypted()).isTrue();
+      assertThat(open.reader().tables(5)).hasSize(1);
+      assertThatThrownBy(() -> open.reader().at(5))
+          .isInstanceOf(DuckliftException.class)
+          .hasMessageContaining("main.sales")
+          .hasMessageContaining("encrypted");
+    }
+  }
+
+  @Test
   void queriesTheLatestSnapshotAndTravelsInTime() {
     try (var lake = open("04-schema-evolution")) {
       LakeReader reader = lake.reader();
