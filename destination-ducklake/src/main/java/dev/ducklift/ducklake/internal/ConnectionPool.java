@@ -25,7 +25,13 @@ public final class ConnectionPool implements AutoCloseable {
 
   private final Opener opener;
   private final int maxIdle;
-  private final Deque<Connection> idle = new ArrayDeque<>();
+
+  /** Connections idle for less than this are handed out without a validity round trip. */
+  private static final long VALIDATE_AFTER_NANOS = 5_000_000_000L;
+
+  private record Idle(Connection connection, long since) {}
+
+  private final Deque<Idle> idle = new ArrayDeque<>();
   private boolean closed;
 
   public ConnectionPool(Opener opener, int maxIdle) {
@@ -36,15 +42,16 @@ public final class ConnectionPool implements AutoCloseable {
   /** A pooled connection (an idle one that is still valid, or a new one). */
   public Connection borrow() throws SQLException {
     while (true) {
-      Connection c;
+      Idle entry;
       synchronized (this) {
-        c = idle.pollFirst();
+        entry = idle.pollFirst();
       }
-      if (c == null) {
+      if (entry == null) {
         return wrap(opener.open());
       }
+      Connection c = entry.connection();
       try {
-        if (c.isValid(2)) {
+        if (System.nanoTime() - entry.since() < VALIDATE_AFTER_NANOS || c.isValid(2)) {
           return wrap(c);
         }
       } catch (SQLException e) {
@@ -99,7 +106,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
     synchronized (this) {
       if (!closed && idle.size() < maxIdle) {
-        idle.addFirst(c);
+        idle.addFirst(new Idle(c, System.nanoTime()));
         return;
       }
     }
@@ -116,12 +123,12 @@ public final class ConnectionPool implements AutoCloseable {
 
   @Override
   public void close() {
-    Deque<Connection> toClose;
+    Deque<Idle> toClose;
     synchronized (this) {
       closed = true;
       toClose = new ArrayDeque<>(idle);
       idle.clear();
     }
-    toClose.forEach(ConnectionPool::closeQuietly);
+    toClose.forEach(i -> closeQuietly(i.connection()));
   }
 }

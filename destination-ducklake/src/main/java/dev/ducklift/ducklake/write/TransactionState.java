@@ -656,7 +656,8 @@ public final class TransactionState {
         } catch (SQLException e) {
           rollbackQuietly(c);
           db.releaseCommitLock();
-          if (isRetryable(e)) {
+          // a connection lost before COMMIT was sent committed nothing: try again on a new one
+          if (isRetryable(e) || isConnectionLoss(e)) {
             lastConflict = e;
             continue;
           }
