@@ -72,9 +72,16 @@ class PostgresCatalogIT {
       }
       try (LakeReader reader = LakeReader.open(database, lake.resolve("data").toString())) {
         assertThat(reader.dialect()).isEqualTo(LakeReader.Dialect.POSTGRES);
-        for (Map.Entry<Long, TreeSet<String>> e :
-            FixtureComparison.expectedTables(lake).entrySet()) {
-          FixtureComparison.assertSnapshotMatches(reader, lake, e.getKey(), e.getValue());
+        // Time travel itself is dialect-independent (OfficialFixturesIT covers every snapshot);
+        // here every snapshot of the lakes with inlined data (encoded differently on PostgreSQL)
+        // and the latest snapshot of the others are compared, before and after maintenance.
+        Map<Long, TreeSet<String>> wanted = FixtureComparison.expectedTables(lake);
+        long latest = reader.latestSnapshot().id();
+        boolean inlined = !reader.inlinedDeletes(1, latest).isEmpty() || hasInlinedData(reader);
+        for (Map.Entry<Long, TreeSet<String>> e : wanted.entrySet()) {
+          if (inlined || e.getKey() == latest) {
+            FixtureComparison.assertSnapshotMatches(reader, lake, e.getKey(), e.getValue());
+          }
         }
         VerifyReport report = LakeVerifier.verify(reader);
         assertThat(report.problems()).as(report.toString()).isEmpty();
@@ -82,15 +89,23 @@ class PostgresCatalogIT {
         LakeMaintenance maintenance = new LakeMaintenance(reader);
         maintenance.expireKeepingLast(2, false);
         maintenance.cleanupOldFiles(null, false);
-        Map<Long, TreeSet<String>> expected = FixtureComparison.expectedTables(lake);
         for (Snapshot s : reader.snapshots()) {
-          FixtureComparison.assertSnapshotMatches(reader, lake, s.id(), expected.get(s.id()));
+          FixtureComparison.assertSnapshotMatches(reader, lake, s.id(), wanted.get(s.id()));
         }
         assertThat(reader.snapshots()).hasSize(2);
         VerifyReport after = LakeVerifier.verify(reader);
         assertThat(after.problems()).as(after.toString()).isEmpty();
       }
     }
+  }
+
+  private static boolean hasInlinedData(LakeReader reader) {
+    boolean[] found = {false};
+    reader.query(
+        "SELECT COUNT(*) FROM " + reader.catalogTable("ducklake_inlined_data_tables"),
+        List.of(),
+        rs -> found[0] = rs.getLong(1) > 0);
+    return found[0];
   }
 
   private static void copyCatalog(Connection source, Connection target, CatalogDatabase database)
