@@ -169,9 +169,8 @@ public final class Transaction implements AutoCloseable {
   }
 
   /** Like {@link #deleteWhere(TableName, Connection, String)} on an in-memory DuckDB. */
-  public Transaction deleteWhere(TableName table, String predicate) {
-    state.deleteWhere(table, null, predicate, null);
-    return this;
+  public long deleteWhere(TableName table, String predicate) {
+    return state.deleteWhere(table, null, predicate, null);
   }
 
   /**

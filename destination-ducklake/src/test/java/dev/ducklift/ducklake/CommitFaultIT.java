@@ -146,4 +146,20 @@ class CommitFaultIT {
       assertThat(parquetFiles()).isEqualTo(1);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(Lakes.Kind.class)
+  void aConnectionLostBeforeCommitIsRetriedWithoutDuplicates(Lakes.Kind kind) throws Exception {
+    try (DuckLake lake = lake(kind);
+        Connection duck = Lakes.duckdb()) {
+      faults.changesInsertLosses.set(1);
+      CommitResult r = appendOne(lake, duck).commit();
+      assertThat(r.attempts()).isEqualTo(2);
+      assertThat(snapshots(lake)).isEqualTo(3);
+      assertThat(
+              Lakes.catalogRows(
+                  lake, "SELECT count(*) FROM " + Lakes.t(lake, "ducklake_data_file")))
+          .containsExactly(List.of("1"));
+    }
+  }
 }

@@ -22,6 +22,7 @@ final class FaultyCatalog implements UnaryOperator<Connection> {
 
   final AtomicInteger snapshotInsertFailures = new AtomicInteger();
   final AtomicInteger snapshotInserts = new AtomicInteger();
+  final AtomicInteger changesInsertLosses = new AtomicInteger();
   volatile CommitFault commitFault = CommitFault.NONE;
   volatile boolean refuseAfterCommitFault;
   private volatile boolean refusing;
@@ -38,6 +39,11 @@ final class FaultyCatalog implements UnaryOperator<Connection> {
               && args[0] instanceof String sql
               && sql.contains("\"ducklake_snapshot\" VALUES")) {
             return snapshotInsert((PreparedStatement) invoke(real, method, args));
+          }
+          if (method.getName().equals("prepareStatement")
+              && args[0] instanceof String sql
+              && sql.contains("\"ducklake_snapshot_changes\" VALUES")) {
+            return changesInsert((PreparedStatement) invoke(real, method, args));
           }
           if (method.getName().equals("commit")) {
             CommitFault fault = commitFault;
@@ -62,6 +68,20 @@ final class FaultyCatalog implements UnaryOperator<Connection> {
       refusing = true;
     }
     throw new SQLException("An I/O error occurred while sending to the backend", "08006");
+  }
+
+  private PreparedStatement changesInsert(PreparedStatement real) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (method.getName().equals("executeUpdate")
+              && changesInsertLosses.getAndDecrement() > 0) {
+            throw new SQLException("An I/O error occurred while sending to the backend", "08006");
+          }
+          return invoke(real, method, args);
+        };
+    return (PreparedStatement)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, handler);
   }
 
   private PreparedStatement snapshotInsert(PreparedStatement real) {
