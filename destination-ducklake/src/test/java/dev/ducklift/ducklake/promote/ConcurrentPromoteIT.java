@@ -118,7 +118,7 @@ class ConcurrentPromoteIT {
     }
   }
 
-  private static StagedLoad stagedEvents(String pipeline, String loadId, int from, int to)
+  static StagedLoad stagedEvents(String pipeline, String loadId, int from, int to)
       throws SQLException {
     Connection staging = DriverManager.getConnection("jdbc:duckdb:");
     try (Statement s = staging.createStatement()) {

@@ -11,8 +11,13 @@ import dev.ducklift.core.RunResult;
 import dev.ducklift.core.TableRunResult;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.spi.PipelineState;
+import dev.ducklift.core.spi.PromoteResult;
+import dev.ducklift.core.spi.StagedLoad;
 import dev.ducklift.ducklake.DuckLake;
+import dev.ducklift.ducklake.SnapshotInfo;
+import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,5 +200,56 @@ class DuckLakeDestinationIT {
               .containsExactly("1|5|null", "2|5000000000|new");
           LakeRows.assertVerifies(lake);
         });
+  }
+
+  @Test
+  void aLoadTheLakeAlreadyRecordsIsNeverPromotedTwice() throws Exception {
+    try (DuckLakeDestination d = destination()) {
+      StagedLoad load = ConcurrentPromoteIT.stagedEvents("p1", "load-1", 0, 50);
+      assertThat(d.isCommitted("p1", "load-1")).isFalse();
+      PromoteResult first = d.promote(load);
+      assertThat(first.alreadyCommitted()).isFalse();
+      assertThat(first.snapshotId()).isPresent();
+      assertThat(d.isCommitted("p1", "load-1")).isTrue();
+      assertThat(d.isCommitted("p2", "load-1")).isFalse();
+      PromoteResult second = d.promote(load);
+      assertThat(second.alreadyCommitted()).isTrue();
+      assertThat(d.lake().snapshotsAfter(0)).hasSize(1);
+      SnapshotInfo snapshot = d.lake().snapshotsAfter(0).get(0);
+      assertThat(snapshot.commitExtraInfo())
+          .contains("\"pipeline\":\"p1\"", "\"load_id\":\"load-1\"");
+      assertThat(LakeRows.query(d.lake(), "SELECT count(*), count(DISTINCT id) FROM main.events"))
+          .containsExactly("50|50");
+    }
+  }
+
+  @Test
+  void filesOfAPromoteThatDiedBeforeItsCommitAreRemovedByTheNextPromote() throws Exception {
+    try (DuckLakeDestination d = destination()) {
+      d.promote(ConcurrentPromoteIT.stagedEvents("p1", "load-1", 0, 10));
+      List<String> committed = listParquet();
+      // what a process killed between its Parquet writes and its commit leaves behind
+      new PromoteJournal(d.lake()).begin("p1", "load-2");
+      Path table = Path.of(d.lake().liveDataFiles(TableName.of("main", "events")).get(0).path());
+      Path stray = table.resolveSibling("ducklake-00000000-0000-0000-0000-000000000000.parquet");
+      Files.copy(table, stray);
+      assertThat(listParquet()).contains(stray.getFileName().toString());
+      d.promote(ConcurrentPromoteIT.stagedEvents("p1", "load-3", 10, 20));
+      assertThat(listParquet()).doesNotContain(stray.getFileName().toString());
+      assertThat(listParquet()).containsAll(committed);
+      assertThat(LakeRows.query(d.lake(), "SELECT count(*) FROM main.events"))
+          .containsExactly("20");
+      LakeRows.assertVerifies(d.lake());
+    }
+  }
+
+  private List<String> listParquet() throws java.io.IOException {
+    try (var files = Files.walk(dir.resolve("data"))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".parquet"))
+          .sorted()
+          .toList();
+    }
   }
 }
