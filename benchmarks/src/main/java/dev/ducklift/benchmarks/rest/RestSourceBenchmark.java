@@ -318,7 +318,7 @@ public final class RestSourceBenchmark {
           .append("\"}")
           .append(",\"description\":\"");
       int start = sb.length();
-      while (sb.length() - start < 330) {
+      while (sb.length() - start < 450) {
         sb.append(WORDS[r.nextInt(8)]).append(' ');
       }
       sb.setLength(sb.length() - 1);
