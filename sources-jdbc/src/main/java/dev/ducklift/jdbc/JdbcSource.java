@@ -43,8 +43,9 @@ import java.util.Set;
  *
  * <p>Tables are reflected through {@link java.sql.DatabaseMetaData} the first time {@link
  * #resources()} is called (once): columns map through the dialect's explicit type table into
- * declared column types, and primary keys come from the database unless given. Every read opens its
- * own connection, so resources may run one after the other or, for range splits, concurrently.
+ * declared column types, and primary keys come from the database unless given. Each read borrows a
+ * connection of its own (range splits read concurrently); up to {@code parallelism} idle
+ * connections are kept between reads and closed by {@link #close()}.
  *
  * <p>The PostgreSQL dialect is chosen for {@code jdbc:postgresql:} URLs, the generic dialect for
  * any other driver. The user and password are {@link Secret}s: they go into the driver's connection

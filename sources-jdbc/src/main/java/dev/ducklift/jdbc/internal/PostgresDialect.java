@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
@@ -42,6 +43,9 @@ import org.postgresql.copy.CopyOut;
 public final class PostgresDialect implements JdbcDialect {
 
   private static final TypeMapping MAPPING = mapping();
+
+  /** Enum type names by database URL, read once per source. */
+  private final ConcurrentHashMap<String, Set<String>> enums = new ConcurrentHashMap<>();
 
   @Override
   public String name() {
@@ -94,9 +98,6 @@ public final class PostgresDialect implements JdbcDialect {
             arrayDecoder);
     return element.warning() == null ? mapping : mapping.withWarning(element.warning());
   }
-
-  private final java.util.concurrent.ConcurrentHashMap<String, Set<String>> enums =
-      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Set<String> enumTypes(Connection connection) throws SQLException {
     String key = connection.getMetaData().getURL();

@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +58,7 @@ public final class TableResource implements Resource {
   private final String[] keys;
   private final ValueReader[] readers;
   private final TextDecoder[] decoders;
-  private final java.util.concurrent.atomic.AtomicInteger resumed =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger resumed = new AtomicInteger();
 
   public TableResource(ResolvedTable table, ConnectionFactory connections, ReadOptions options) {
     this.table = table;
