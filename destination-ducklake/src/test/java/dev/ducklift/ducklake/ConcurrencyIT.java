@@ -211,6 +211,15 @@ class ConcurrencyIT {
                         + Lakes.t(lake, "ducklake_table_stats")))
             .containsExactly(List.of(Long.toString(rows), Long.toString(rows), "t"));
       }
+      // snapshot times follow snapshot ids (time travel by timestamp relies on it)
+      assertThat(
+              Lakes.catalogRows(
+                  lake,
+                  "SELECT count(*) FROM (SELECT snapshot_time < lag(snapshot_time) OVER (ORDER BY"
+                      + " snapshot_id) AS earlier FROM "
+                      + Lakes.t(lake, "ducklake_snapshot")
+                      + ") x WHERE earlier"))
+          .containsExactly(List.of("0"));
       Lakes.assertVerified(lake);
     }
   }

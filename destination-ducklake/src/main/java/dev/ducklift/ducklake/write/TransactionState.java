@@ -873,7 +873,11 @@ public final class TransactionState {
 
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO " + db.table("ducklake_snapshot") + " VALUES (?, NOW(), ?, ?, ?)")) {
+            "INSERT INTO "
+                + db.table("ducklake_snapshot")
+                + " VALUES (?, "
+                + snapshotTime()
+                + ", ?, ?, ?)")) {
       ps.setLong(1, s);
       ps.setLong(2, schemaVersion);
       ps.setLong(3, nextCatalog);
@@ -902,6 +906,16 @@ public final class TransactionState {
       ps.executeUpdate();
     }
     return checkedUpTo;
+  }
+
+  /**
+   * The time of the snapshot. On PostgreSQL {@code NOW()} is when the transaction began, which is
+   * before the wait for the commit lock, so a snapshot could get an earlier time than the one
+   * committed while it waited; {@code clock_timestamp()} keeps times in snapshot order. A DuckDB
+   * transaction begins after the in-process lock is taken.
+   */
+  private String snapshotTime() {
+    return db.dialect() == CatalogDatabase.Dialect.POSTGRES ? "clock_timestamp()" : "NOW()";
   }
 
   private void writeSchemas(Connection c, long s) throws SQLException {
