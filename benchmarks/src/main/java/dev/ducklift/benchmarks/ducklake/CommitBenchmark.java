@@ -221,10 +221,11 @@ public final class CommitBenchmark {
       try (Statement s = duck.createStatement()) {
         s.execute("CREATE TABLE src AS " + query);
       }
-      long[] bare = new long[3];
-      long[] append = new long[3];
-      long[] appendCommit = new long[3];
-      for (int round = 0; round < 3; round++) {
+      int rounds = 5;
+      long[] bare = new long[rounds];
+      long[] append = new long[rounds];
+      long[] appendCommit = new long[rounds];
+      for (int round = 0; round < rounds; round++) {
         Path file = dir.resolve("bare-" + round + ".parquet");
         long t0 = System.nanoTime();
         try (Statement s = duck.createStatement()) {
@@ -242,15 +243,17 @@ public final class CommitBenchmark {
       Arrays.sort(bare);
       Arrays.sort(append);
       Arrays.sort(appendCommit);
+      int median = rounds / 2;
       System.out.printf(
-          "Parquet write of %d rows (median of 3): bare COPY %.0f ms; Transaction.append %.0f ms"
+          "Parquet write of %d rows (median of %d): bare COPY %.0f ms; Transaction.append %.0f ms"
               + " (%.2fx, goal <= 1.2x); append + commit %.0f ms (%.2fx)%n",
           rows,
-          bare[1] / 1e6,
-          append[1] / 1e6,
-          (double) append[1] / bare[1],
-          appendCommit[1] / 1e6,
-          (double) appendCommit[1] / bare[1]);
+          rounds,
+          bare[median] / 1e6,
+          append[median] / 1e6,
+          (double) append[median] / bare[median],
+          appendCommit[median] / 1e6,
+          (double) appendCommit[median] / bare[median]);
     }
   }
 }
