@@ -44,6 +44,7 @@ public final class Redactor {
 
   private final Set<String> sensitiveParameters;
   private final List<String> secretValues;
+  private final List<String> rawSecrets;
 
   public Redactor(Collection<String> sensitiveParameters, Collection<Secret> secrets) {
     Set<String> names = new LinkedHashSet<>(DEFAULT_SENSITIVE_PARAMETERS);
@@ -51,9 +52,11 @@ public final class Redactor {
     this.sensitiveParameters = Set.copyOf(names);
     // Longest first, so a secret that contains another one is removed whole.
     Set<String> values = new LinkedHashSet<>();
+    List<String> raw = new java.util.ArrayList<>();
     for (Secret secret : secrets) {
       String v = secret.reveal();
       if (v.length() >= 3) {
+        raw.add(v);
         values.add(v);
         values.add(URLEncoder.encode(v, StandardCharsets.UTF_8));
         values.add(
@@ -65,6 +68,7 @@ public final class Redactor {
                 .substring(2));
       }
     }
+    this.rawSecrets = List.copyOf(raw);
     this.secretValues =
         values.stream().sorted((a, b) -> Integer.compare(b.length(), a.length())).toList();
   }
@@ -83,7 +87,12 @@ public final class Redactor {
       b.username("").password("");
     }
     for (String name : url.queryParameterNames()) {
-      if (sensitiveParameters.contains(name.toLowerCase(Locale.ROOT))) {
+      boolean secret = sensitiveParameters.contains(name.toLowerCase(Locale.ROOT));
+      for (String value : url.queryParameterValues(name)) {
+        // Decoded values catch a secret whatever percent-encoding the URL used.
+        secret |= value != null && rawSecrets.stream().anyMatch(value::contains);
+      }
+      if (secret) {
         b.setQueryParameter(name, MASK);
       }
     }
