@@ -6,8 +6,9 @@ import dev.ducklift.core.spi.PromoteResult;
  * Receives progress events of a pipeline run: pages, staged rows, checkpoints, promotes and the end
  * of the run. Every method has a no-op default, so new events never break an implementation.
  *
- * <p>Events are delivered on the pipeline thread, in order; a listener must be quick and must not
- * throw (an exception thrown by a listener fails the run).
+ * <p>Events are delivered in order, one at a time, on the thread calling {@link Pipeline#run()} or
+ * on the thread that normalizes and stages pages while a resource extracts; a listener must be
+ * quick and must not throw (an exception thrown by a listener fails the run).
  */
 public interface PipelineListener {
 

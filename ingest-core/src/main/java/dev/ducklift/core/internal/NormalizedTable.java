@@ -63,6 +63,33 @@ public final class NormalizedTable {
       return children == null ? null : children.get(key);
     }
 
+    /*
+     * Records of one source nearly always list their fields in the same order, and JSON parsers
+     * intern field names, so remembering which key instance came at each position turns most
+     * lookups into one identity comparison instead of hashing.
+     */
+    private String[] orderedKeys = new String[0];
+    private FieldNode[] orderedNodes = new FieldNode[0];
+
+    FieldNode childAt(int position, String key) {
+      return position < orderedKeys.length && orderedKeys[position] == key
+          ? orderedNodes[position]
+          : null;
+    }
+
+    void remember(int position, String key, FieldNode node) {
+      if (position >= 256) {
+        return;
+      }
+      if (position >= orderedKeys.length) {
+        int size = Math.max(position + 1, orderedKeys.length * 2);
+        orderedKeys = java.util.Arrays.copyOf(orderedKeys, size);
+        orderedNodes = java.util.Arrays.copyOf(orderedNodes, size);
+      }
+      orderedKeys[position] = key;
+      orderedNodes[position] = node;
+    }
+
     void putChild(String key, FieldNode node) {
       if (children == null) {
         children = new HashMap<>();
@@ -89,6 +116,9 @@ public final class NormalizedTable {
   Object[][] rows = new Object[4][];
   int rowCount;
   long rowsNormalized;
+
+  /** The record number that last added this table to the record's touched tables. */
+  long touchedBy = -1;
 
   NormalizedTable(String name, String parentName, String rawPath, boolean contractApplies) {
     this.name = name;

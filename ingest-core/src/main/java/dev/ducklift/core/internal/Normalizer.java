@@ -98,6 +98,7 @@ public final class Normalizer {
   private final List<Object> deferredArrays = new ArrayList<>();
   private boolean discardRecord;
   private long position;
+  private long recordNumber;
   private long rowsDiscarded;
   private String currentPage = "";
   private int currentIndex;
@@ -234,6 +235,7 @@ public final class Normalizer {
   public boolean normalize(Map<String, Object> record, String page, int index) {
     currentPage = page;
     currentIndex = index;
+    recordNumber++;
     discardRecord = false;
     touched.clear();
     deferredArrays.clear();
@@ -306,7 +308,11 @@ public final class Normalizer {
       if (v == null) {
         throw error(root, primaryKeyNames[i], "is a primary key column but is null", record);
       }
-      ids.add(keyText(v));
+      if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+        ids.add(((Number) v).longValue());
+      } else {
+        ids.add(keyText(v));
+      }
     }
     return ids.finish();
   }
@@ -323,15 +329,21 @@ public final class Normalizer {
   private void flattenObject(
       NormalizedTable table, int slot, FieldNode parent, Object object, int level) {
     if (object instanceof Map<?, ?> map) {
+      int position = 0;
       for (Map.Entry<?, ?> e : map.entrySet()) {
         Object key = e.getKey();
         if (!(key instanceof String k)) {
           throw error(table, parent.columnName, "has a non-string key " + key, object);
         }
-        FieldNode node = parent.child(k);
+        FieldNode node = parent.childAt(position, k);
         if (node == null) {
-          node = newField(table, parent, k);
+          node = parent.child(k);
+          if (node == null) {
+            node = newField(table, parent, k);
+          }
+          parent.remember(position, k, node);
         }
+        position++;
         handleValue(table, slot, node, e.getValue(), level);
         if (discardRecord) {
           return;
@@ -462,7 +474,8 @@ public final class Normalizer {
       child = childTable(parent, node);
       node.childTable = child;
     }
-    if (!touched.contains(child)) {
+    if (child.touchedBy != recordNumber) {
+      child.touchedBy = recordNumber;
       touched.add(child);
     }
     int index = 0;

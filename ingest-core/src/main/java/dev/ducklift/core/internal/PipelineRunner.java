@@ -226,15 +226,26 @@ public final class PipelineRunner {
       for (NormalizedTable t : run.normalizer.tables()) {
         writer.ensureTable(t);
       }
+      PageWorker worker =
+          new PageWorker("ducklift-normalize-" + name, run::accept, writer::closeAppenders);
       try {
-        resource.extract(run, run::accept);
+        resource.extract(run, worker::offer);
       } catch (Exception e) {
-        throw e instanceof DuckliftException d
-            ? d
-            : new DuckliftException(
-                "Resource '" + spec.name() + "' failed in load " + loadId + ": " + e.getMessage(),
-                e);
+        // Pages handed over before the failure are still normalized, so their checkpoints commit
+        // exactly as if they had been processed in line; the rest is rolled back below.
+        worker.drain();
+        Throwable cause = worker.failure() != null ? worker.failure() : e;
+        if (cause instanceof DuckliftException d) {
+          throw d;
+        }
+        throw new DuckliftException(
+            "Resource '" + spec.name() + "' failed in load " + loadId + ": " + cause.getMessage(),
+            cause);
+      } catch (Error e) {
+        worker.abandon();
+        throw e;
       }
+      worker.finish();
       if (cancelled.getAsBoolean()) {
         throw new DuckliftException(
             "Resource '" + spec.name() + "' was cancelled in load " + loadId);

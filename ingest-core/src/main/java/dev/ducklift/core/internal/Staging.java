@@ -56,6 +56,10 @@ public final class Staging implements AutoCloseable {
       DuckDBConnection connection =
           (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement st = connection.createStatement()) {
+        String pragma = System.getProperty("ducklift.staging.pragma");
+        if (pragma != null) {
+          st.execute(pragma);
+        }
         st.execute(
             "CREATE TABLE IF NOT EXISTS main."
                 + JOURNAL
@@ -206,10 +210,14 @@ public final class Staging implements AutoCloseable {
         w = new TableWriter(table);
         writers.put(table, w);
       }
-      if (w.appliedVersion != table.version || w.appender == null) {
+      if (w.appliedVersion != table.version) {
         w.sync();
       }
       try {
+        if (w.appender == null) {
+          // Appenders are confined to the thread that creates them: the one appending.
+          w.appender = connection.createAppender(schema, table.name);
+        }
         for (int i = 0; i < count; i++) {
           w.appendRow(rows[i]);
         }
@@ -225,6 +233,17 @@ public final class Staging implements AutoCloseable {
       }
       rowsSinceCheckpoint += count;
       pendingRowsByTable.merge(table.name, (long) count, Long::sum);
+    }
+
+    /** Flushes and closes the open appenders; call it on the thread that appended. */
+    public void closeAppenders() {
+      try {
+        for (TableWriter w : writers.values()) {
+          w.closeAppender();
+        }
+      } catch (SQLException e) {
+        throw failure("flushing rows", e);
+      }
     }
 
     /**
@@ -372,7 +391,7 @@ public final class Staging implements AutoCloseable {
               }
             }
           }
-          if (!ddl.isEmpty() || appender == null) {
+          if (!ddl.isEmpty()) {
             closeAppender();
             for (String sql : ddl) {
               execute(sql);
@@ -387,7 +406,6 @@ public final class Staging implements AutoCloseable {
               kinds[i] = c.type().kind();
               scales[i] = c.type().scale();
             }
-            appender = connection.createAppender(schema, table.name);
           }
           appliedVersion = table.version;
         } catch (SQLException e) {
