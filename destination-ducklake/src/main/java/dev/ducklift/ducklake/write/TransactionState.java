@@ -522,6 +522,35 @@ public final class TransactionState {
   }
 
   private void refuseInlinedData(Connection c, TableModel t) throws SQLException {
+    // deletes the official extension inlined into the catalog must not be repeated in a delete
+    // file (readers add both up); Ducklift does not merge them, so it refuses
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM " + db.table("ducklake_inlined_delete_" + t.existingId))) {
+      rs.next();
+      if (rs.getLong(1) > 0) {
+        throw new DuckLakeException(
+            "Cannot delete from table "
+                + t.label()
+                + ": it has deletes inlined in the catalog (written by the official extension);"
+                + " flush them first (CALL ducklake_flush_inlined_data)");
+      }
+    } catch (SQLException e) {
+      if (!isMissingTable(e)) {
+        throw e;
+      }
+    }
+    refuseInlinedRows(c, t);
+  }
+
+  private static boolean isMissingTable(SQLException e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return "42P01".equals(e.getSQLState())
+        || (m.contains("does not exist") && m.contains("ducklake_inlined_delete_"));
+  }
+
+  private void refuseInlinedRows(Connection c, TableModel t) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT table_name FROM "
