@@ -7,6 +7,7 @@ import dev.ducklift.core.PipelineConfig;
 import dev.ducklift.samples.orchestrate.AssetResult;
 import dev.ducklift.samples.orchestrate.AssetRunner;
 import dev.ducklift.samples.orchestrate.Outcome;
+import dev.ducklift.samples.schedule.PermanentFailure;
 import dev.ducklift.samples.schedule.RetryPolicy;
 import dev.ducklift.samples.schedule.RunHistory;
 import dev.ducklift.samples.schedule.RunRecord;
@@ -136,9 +137,11 @@ final class ScheduleCommand implements Callable<Integer> {
           @Override
           public void attemptFinished(RunRecord record) {
             main.err.println("schedule: " + toJson(record));
-            boolean fireOver =
-                record.status() != RunRecord.Status.FAILED || record.attempt() >= attempts;
-            if (fireOver && maxFires != null && fires.incrementAndGet() >= maxFires) {
+          }
+
+          @Override
+          public void fireFinished(RunRecord last) {
+            if (maxFires != null && fires.incrementAndGet() >= maxFires) {
               done.countDown();
             }
           }
@@ -166,6 +169,9 @@ final class ScheduleCommand implements Callable<Integer> {
             AssetResult result =
                 AssetRunner.run(
                     file, new ProgressListener(main.err, ProgressListener.mode(progress)));
+            if (result.outcome() == Outcome.BAD_CONFIG) {
+              throw new PermanentFailure(result.outcome().jsonName() + ": " + result.error());
+            }
             if (!result.succeeded()) {
               throw new DuckliftException(result.outcome().jsonName() + ": " + result.error());
             }

@@ -50,23 +50,37 @@ public final class AssetRunner {
 
   /**
    * Loads a YAML/JSON config, builds its pipeline (with {@code customize} applied to the builder,
-   * e.g. to add listeners), runs it once and closes it. A config that cannot be read or built gives
-   * {@link Outcome#BAD_CONFIG} without running anything.
+   * e.g. to add listeners), runs it once and closes it. A config that cannot be read, or whose
+   * sources or destination cannot be created from it, gives {@link Outcome#BAD_CONFIG} without
+   * running anything.
    */
   public static AssetResult run(
       Path configFile, Function<Pipeline.Builder, Pipeline.Builder> customize) {
     Instant started = Instant.now();
     long t0 = System.nanoTime();
-    Pipeline pipeline;
+    Pipeline.Builder builder;
     String name = configFile.getFileName().toString();
     try {
       PipelineConfig config = PipelineConfig.load(configFile);
       name = config.name();
-      pipeline = customize.apply(config.toBuilder()).build();
+      builder = customize.apply(config.toBuilder());
     } catch (RuntimeException e) {
       return new AssetResult(
           name,
           Outcome.BAD_CONFIG,
+          started,
+          Duration.ofNanos(System.nanoTime() - t0),
+          Optional.empty(),
+          message(e));
+    }
+    Pipeline pipeline;
+    try {
+      // Building lists the sources' resources, which may reach the source (table reflection).
+      pipeline = builder.build();
+    } catch (RuntimeException e) {
+      return new AssetResult(
+          name,
+          Outcome.ofRunFailure(e),
           started,
           Duration.ofNanos(System.nanoTime() - t0),
           Optional.empty(),

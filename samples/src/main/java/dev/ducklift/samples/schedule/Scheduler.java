@@ -137,7 +137,10 @@ public final class Scheduler implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       RunRecord record = attempt(entry, scheduledFor, attempt);
       records.add(record);
-      if (record.status() != RunRecord.Status.FAILED || attempt >= entry.retry.maxAttempts()) {
+      if (record.status() != RunRecord.Status.FAILED
+          || attempt >= entry.retry.maxAttempts()
+          || entry.lastFailurePermanent) {
+        listener.fireFinished(record);
         return records;
       }
       Duration backoff = entry.retry.backoffAfter(attempt);
@@ -181,11 +184,14 @@ public final class Scheduler implements AutoCloseable {
       return;
     }
     RunRecord record = attempt(entry, scheduledFor, attempt);
-    if (record.status() == RunRecord.Status.FAILED && attempt < entry.retry.maxAttempts()) {
+    if (record.status() == RunRecord.Status.FAILED
+        && attempt < entry.retry.maxAttempts()
+        && !entry.lastFailurePermanent) {
       Duration backoff = entry.retry.backoffAfter(attempt);
       listener.retryScheduled(record, backoff);
       submit(() -> fire(entry, scheduledFor, attempt + 1), backoff);
     } else {
+      listener.fireFinished(record);
       scheduleNext(entry, scheduledFor);
     }
   }
@@ -223,6 +229,7 @@ public final class Scheduler implements AutoCloseable {
         heartbeats.scheduleAtFixedRate(
             () -> renew(entry.name), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
     RunRecord result;
+    entry.lastFailurePermanent = false;
     try {
       listener.attemptStarted(entry.name, scheduledFor, attempt);
       String summary = entry.job.run();
@@ -246,6 +253,7 @@ public final class Scheduler implements AutoCloseable {
         leases.release(entry.name, owner);
         throw (Error) e;
       }
+      entry.lastFailurePermanent = e instanceof PermanentFailure;
       // The failure is kept in the history and reported; the scheduler itself carries on.
       LOG.warn("Job '{}' attempt {} failed: {}", entry.name, attempt, e.toString());
       result =
@@ -321,6 +329,7 @@ public final class Scheduler implements AutoCloseable {
     final Job job;
     final RetryPolicy retry;
     volatile Instant nextFire;
+    volatile boolean lastFailurePermanent;
 
     Entry(String name, Schedule schedule, Job job, RetryPolicy retry) {
       this.name = Objects.requireNonNull(name, "name");

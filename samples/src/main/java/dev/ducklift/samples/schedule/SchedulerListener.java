@@ -16,6 +16,12 @@ public interface SchedulerListener {
   /** An attempt ended (succeeded, failed or skipped); the record is already in the history. */
   default void attemptFinished(RunRecord record) {}
 
+  /**
+   * A fire is over: it succeeded, was skipped, or failed for the last time (retries exhausted or a
+   * {@link PermanentFailure}); {@code last} is its last attempt.
+   */
+  default void fireFinished(RunRecord last) {}
+
   /** A failed attempt will be retried after {@code backoff}. */
   default void retryScheduled(RunRecord failed, Duration backoff) {}
 
