@@ -68,9 +68,12 @@ class MaintenanceIT {
   }
 
   @Test
-  void expiringAndCleaningUpKeepsEveryRemainingSnapshotOfEveryOfficialLake() throws Exception {
+  void expiringAndCleaningUpKeepsEveryRemainingSnapshotOfOfficialLakes() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(LakeFixtures.root().isPresent());
-    for (String name : LakeFixtures.names()) {
+    // PostgresCatalogIT expires every fixture too (and compares with the official results);
+    // these are the lakes whose expiry removes the most: ended files, delete files, ended
+    // inlined rows, a dropped table.
+    for (String name : List.of("02-deletes-updates", "03-inlined", "08-catalog-ops")) {
       Path lake = LakeFixtures.copy(name, temp);
       try (var open = LakeFixtures.open(lake, false)) {
         LakeReader reader = open.reader();
