@@ -25,6 +25,7 @@ public final class LakeSession implements AutoCloseable {
   private final Snapshot snapshot;
   private final Connection engine;
   private final List<LakeTable> tables;
+  private final java.util.Map<String, String> unreadable = new java.util.LinkedHashMap<>();
   private int scans;
 
   LakeSession(LakeReader reader, Snapshot snapshot) {
@@ -43,24 +44,22 @@ public final class LakeSession implements AutoCloseable {
         if (schemas.add(table.schemaName())) {
           execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(table.schemaName()));
         }
-        String scan = scanSql(table, snapshot.id(), false);
+        String relation = Sql.ident(table.schemaName()) + "." + Sql.ident(table.name());
         try {
-          execute(
-              "CREATE VIEW "
-                  + Sql.ident(table.schemaName())
-                  + "."
-                  + Sql.ident(table.name())
-                  + " AS "
-                  + scan);
+          execute("CREATE VIEW " + relation + " AS " + scanSql(table, snapshot.id(), false));
         } catch (DuckliftException e) {
-          throw new DuckliftException(
-              "Cannot expose table "
+          // One unreadable table (a missing file, an unsupported feature) must not hide the
+          // others: its view fails with the reason when it is queried.
+          String reason =
+              "Table "
                   + table.qualifiedName()
-                  + " at snapshot "
+                  + " cannot be read at snapshot "
                   + snapshot.id()
                   + ": "
-                  + e.getMessage(),
-              e);
+                  + e.getMessage();
+          LOG.warn("{}", reason);
+          unreadable.put(table.qualifiedName(), reason);
+          execute("CREATE OR REPLACE VIEW " + relation + " AS " + failingScan(table, reason));
         }
       }
       for (LakeView view : reader.views(snapshot.id())) {
@@ -127,6 +126,28 @@ public final class LakeSession implements AutoCloseable {
   /** The snapshot this session shows. */
   public Snapshot snapshot() {
     return snapshot;
+  }
+
+  /**
+   * Tables of the snapshot that could not be exposed, with the reason (by {@code schema.table});
+   * their views fail with that reason when queried. Empty when every table is readable.
+   */
+  public java.util.Map<String, String> unreadableTables() {
+    return java.util.Collections.unmodifiableMap(unreadable);
+  }
+
+  private static String failingScan(LakeTable table, String reason) {
+    StringBuilder sb = new StringBuilder("SELECT ");
+    for (LakeColumn c : table.columns()) {
+      sb.append("CAST(NULL AS ").append(c.duckdbType()).append(") AS ").append(Sql.ident(c.name()));
+      sb.append(", ");
+    }
+    return sb.append("NULL AS ")
+        .append(Sql.ident(TableScan.ROW_ID))
+        .append(" WHERE error(")
+        .append(Sql.literal(reason))
+        .append(") IS NULL")
+        .toString();
   }
 
   /** The tables of the snapshot (each is a view here). */

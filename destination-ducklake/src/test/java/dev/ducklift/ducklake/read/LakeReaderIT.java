@@ -222,10 +222,31 @@ class LakeReaderIT {
     try (var open = LakeFixtures.open(lake, true)) {
       assertThat(open.reader().encrypted()).isTrue();
       assertThat(open.reader().tables(5)).hasSize(1);
-      assertThatThrownBy(() -> open.reader().at(5))
+      try (LakeSession session = open.reader().at(5)) {
+        assertThat(session.unreadableTables()).containsOnlyKeys("main.sales");
+        assertThatThrownBy(() -> session.sql("SELECT count(*) FROM main.sales"))
+            .isInstanceOf(DuckliftException.class)
+            .hasMessageContaining("main.sales")
+            .hasMessageContaining("encrypted");
+      }
+    }
+  }
+
+  @Test
+  void aTableWithAMissingFileFailsOnlyWhenQueried() throws Exception {
+    Path lake = LakeFixtures.copy("08-catalog-ops", temp.resolve("missing"));
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(lake.resolve("data/raw"))) {
+      for (Path p : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+    try (var open = LakeFixtures.open(lake, true);
+        LakeSession session = open.reader().at(12)) {
+      assertThat(session.unreadableTables()).containsOnlyKeys("raw.accounts");
+      assertThat(session.sql("SELECT count(*) FROM main.tmp").scalar()).isEqualTo(2L);
+      assertThatThrownBy(() -> session.sql("SELECT * FROM raw.accounts"))
           .isInstanceOf(DuckliftException.class)
-          .hasMessageContaining("main.sales")
-          .hasMessageContaining("encrypted");
+          .hasMessageContaining("raw.accounts cannot be read at snapshot 12");
     }
   }
 
