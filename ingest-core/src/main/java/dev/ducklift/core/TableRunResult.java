@@ -26,8 +26,10 @@ import java.util.Objects;
  * @param snapshotId the destination snapshot that holds the load, or {@code null}
  * @param schemaChanges human-readable schema changes made by this load ({@code "added column price
  *     DOUBLE"}, {@code "widened column qty BIGINT -> DOUBLE"})
- * @param stageDurations time spent by stage: {@code extract}, {@code normalize}, {@code stage},
- *     {@code promote}, {@code finish} (shared by the tables of one load)
+ * @param stageDurations time spent by stage (shared by the tables of one load): {@code extract}
+ *     (wall time from the first page to the last staging commit), {@code normalize} and {@code
+ *     stage} (time spent normalizing and committing checkpoints, overlapping with {@code extract}),
+ *     {@code promote}, {@code finish}
  * @param notes what the destination reported about the write, or {@code ""}
  */
 public record TableRunResult(

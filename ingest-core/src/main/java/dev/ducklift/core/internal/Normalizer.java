@@ -126,7 +126,7 @@ public final class Normalizer {
     tableClaims.put(rootName, "");
     tables.put(rootName, root);
     claimSystem(root, TableSchema.LOAD_ID, DataType.TEXT);
-    claimSystem(root, TableSchema.ROW_ID, DataType.TEXT);
+    claimSystem(root, TableSchema.ROW_ID, DataType.UUID);
     seed(root, before);
     for (ColumnHint hint : spec.columns().values()) {
       String name = hint.name();
@@ -190,8 +190,8 @@ public final class Normalizer {
   }
 
   private void claimChildSystemColumns(NormalizedTable child) {
-    claimSystem(child, TableSchema.ROW_ID, DataType.TEXT);
-    claimSystem(child, TableSchema.PARENT_ID, DataType.TEXT);
+    claimSystem(child, TableSchema.ROW_ID, DataType.UUID);
+    claimSystem(child, TableSchema.PARENT_ID, DataType.UUID);
     claimSystem(child, TableSchema.LIST_INDEX, DataType.BIGINT);
   }
 
@@ -252,7 +252,7 @@ public final class Normalizer {
         FieldNode node = (FieldNode) deferredArrays.get(i);
         Object list = deferredArrays.get(i + 1);
         int level = (Integer) deferredArrays.get(i + 2);
-        emitChildRows(root, node, (String) root.get(slot, 1), list, level);
+        emitChildRows(root, node, (UUID) root.get(slot, 1), list, level);
         if (discardRecord) {
           return discard();
         }
@@ -290,7 +290,7 @@ public final class Normalizer {
     return false;
   }
 
-  private String rootId(int slot, Map<String, Object> record) {
+  private UUID rootId(int slot, Map<String, Object> record) {
     ids.begin();
     if (primaryKeyNames.length == 0) {
       return ids.add(loadId).add(position).finish();
@@ -431,7 +431,7 @@ public final class Normalizer {
           deferredArrays.add(value);
           deferredArrays.add(level + 1);
         } else {
-          emitChildRows(table, node, (String) table.get(slot, 0), value, level + 1);
+          emitChildRows(table, node, (UUID) table.get(slot, 0), value, level + 1);
         }
       } else {
         putScalar(table, slot, node, value);
@@ -452,7 +452,7 @@ public final class Normalizer {
   }
 
   private void emitChildRows(
-      NormalizedTable parent, FieldNode node, String parentId, Object array, int level) {
+      NormalizedTable parent, FieldNode node, UUID parentId, Object array, int level) {
     NormalizedTable child = node.childTable;
     if (child == null) {
       String name = Naming.join(parent.name, node.columnName);
@@ -504,7 +504,7 @@ public final class Normalizer {
   }
 
   private void emitChildRow(
-      NormalizedTable child, String parentId, Object element, int index, int level) {
+      NormalizedTable child, UUID parentId, Object element, int index, int level) {
     int slot = child.newRow();
     child.set(slot, 0, ids.begin().add(parentId).add(child.name).add(index).finish());
     child.set(slot, 1, parentId);

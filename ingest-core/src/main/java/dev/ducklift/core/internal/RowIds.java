@@ -1,7 +1,7 @@
 package dev.ducklift.core.internal;
 
 /**
- * Deterministic row ids: a 128-bit hash of a row's identity, as 22 URL-safe base64 characters.
+ * Deterministic row ids: a 128-bit hash of a row's identity, as a UUID (version 8, custom).
  *
  * <p>Root rows with a primary key hash the table name and the key values; root rows without one
  * hash the load id and the row's position in the load; child rows hash their parent's id, the child
@@ -10,8 +10,6 @@ package dev.ducklift.core.internal;
  */
 public final class RowIds {
 
-  private static final char[] ALPHABET =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
   private static final long C1 = 0x87c37b91114253d5L;
   private static final long C2 = 0x4cf5ad432745937fL;
 
@@ -76,8 +74,11 @@ public final class RowIds {
     h2 = h2 * 5 + 0x38495ab5;
   }
 
-  /** Finishes the id. */
-  public String finish() {
+  /**
+   * Finishes the id: the 128-bit hash as a version-8 (custom) UUID, so ids are fixed-width values
+   * rather than strings.
+   */
+  public java.util.UUID finish() {
     if (pendingChars > 0) {
       mixBlock(pending ^ 0xff51afd7ed558ccdL);
     }
@@ -89,9 +90,14 @@ public final class RowIds {
     b = fmix(b);
     a += b;
     b += a;
-    char[] out = new char[22];
-    encode(a, b, out);
-    return new String(out);
+    long msb = (a & ~0xf000L) | 0x8000L;
+    long lsb = (b & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new java.util.UUID(msb, lsb);
+  }
+
+  /** Adds a previously finished id. */
+  public RowIds add(java.util.UUID id) {
+    return add(id.getMostSignificantBits()).add(id.getLeastSignificantBits());
   }
 
   private static long fmix(long k) {
@@ -101,19 +107,6 @@ public final class RowIds {
     k *= 0xc4ceb9fe1a85ec53L;
     k ^= k >>> 33;
     return k;
-  }
-
-  private static void encode(long a, long b, char[] out) {
-    // 128 bits as 21 groups of 6 bits plus 2 leftover bits.
-    for (int i = 0; i < 10; i++) {
-      out[i] = ALPHABET[(int) ((a >>> (58 - 6 * i)) & 63)];
-    }
-    int bridge = (int) (((a & 0xf) << 2) | (b >>> 62));
-    out[10] = ALPHABET[bridge];
-    for (int i = 0; i < 10; i++) {
-      out[11 + i] = ALPHABET[(int) ((b >>> (56 - 6 * i)) & 63)];
-    }
-    out[21] = ALPHABET[(int) ((b & 3) << 4)];
   }
 
   /** An 8-character hash of {@code s}, for shortened identifiers. */

@@ -49,10 +49,12 @@ class NamingAndTemporalTest {
   @Test
   void rowIdsAreStableAndDistinguishBoundaries() {
     RowIds ids = new RowIds();
-    String a = ids.begin().add("ab").add("c").finish();
-    String b = ids.begin().add("a").add("bc").finish();
-    String again = ids.begin().add("ab").add("c").finish();
-    assertThat(a).hasSize(22).isEqualTo(again).isNotEqualTo(b);
+    java.util.UUID a = ids.begin().add("ab").add("c").finish();
+    java.util.UUID b = ids.begin().add("a").add("bc").finish();
+    java.util.UUID again = ids.begin().add("ab").add("c").finish();
+    assertThat(a).isEqualTo(again).isNotEqualTo(b);
+    assertThat(a.version()).isEqualTo(8);
+    assertThat(a.variant()).isEqualTo(2);
     assertThat(ids.begin().add("x").add(1).finish())
         .isNotEqualTo(ids.begin().add("x").add(2).finish());
   }
