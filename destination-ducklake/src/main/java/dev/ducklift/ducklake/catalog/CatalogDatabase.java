@@ -3,13 +3,13 @@ package dev.ducklift.ducklake.catalog;
 import dev.ducklift.ducklake.DuckLakeException;
 import dev.ducklift.ducklake.internal.ConnectionPool;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -168,6 +168,8 @@ public final class CatalogDatabase implements AutoCloseable {
     CatalogLocation.Postgres p = (CatalogLocation.Postgres) location;
     if (readOnly || p.metadataSchema().isEmpty()) {
       try (Connection c = connect()) {
+        // opening the connection is the reachability check
+        c.isValid(10);
         return;
       } catch (SQLException e) {
         throw unreachable(e);

@@ -136,14 +136,6 @@ public final class CatalogReads {
 
   /** The top-level columns of a table at a snapshot, in column order, with their children. */
   public List<ColumnNode> columns(Connection c, long tableId, long snapshot) throws SQLException {
-    record Row(
-        long id,
-        String name,
-        String type,
-        boolean nullable,
-        String init,
-        String dflt,
-        Long parent) {}
     List<Row> rows = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -176,18 +168,22 @@ public final class CatalogReads {
     for (Row r : rows) {
       byParent.computeIfAbsent(r.parent, k -> new ArrayList<>()).add(r);
     }
-    java.util.function.Function<Row, ColumnNode>[] build = new java.util.function.Function[1];
-    build[0] =
-        r ->
-            new ColumnNode(
-                r.id,
-                r.name,
-                r.type,
-                r.nullable,
-                r.init,
-                r.dflt,
-                byParent.getOrDefault(r.id, List.of()).stream().map(build[0]).toList());
-    return byParent.getOrDefault(null, List.of()).stream().map(build[0]).toList();
+    List<ColumnNode> top = new ArrayList<>();
+    for (Row r : byParent.getOrDefault(null, List.of())) {
+      top.add(node(r, byParent));
+    }
+    return top;
+  }
+
+  private record Row(
+      long id, String name, String type, boolean nullable, String init, String dflt, Long parent) {}
+
+  private static ColumnNode node(Row r, Map<Long, List<Row>> byParent) {
+    List<ColumnNode> children = new ArrayList<>();
+    for (Row child : byParent.getOrDefault(r.id, List.of())) {
+      children.add(node(child, byParent));
+    }
+    return new ColumnNode(r.id, r.name, r.type, r.nullable, r.init, r.dflt, children);
   }
 
   /** {@code MAX(column_id)} over all versions of a table's columns (ids are never reused). */
