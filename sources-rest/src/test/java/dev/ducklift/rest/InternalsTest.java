@@ -90,4 +90,16 @@ class InternalsTest {
             values::get);
     assertThat(body.toString()).isEqualTo("{\"a\":5,\"c\":[\"id-7\"]}");
   }
+
+  @Test
+  void responseBodiesKeepExactDecimalsAsTreesToo() throws Exception {
+    Object parsed = Json.parseValue("{\"price\":10.50,\"big\":12345678901234567890}".getBytes());
+    PageResponse response = PageResponse.ofValue(200, okhttp3.Headers.of(), parsed, 1, 1);
+    assertThat(response.value("price")).isEqualTo(new java.math.BigDecimal("10.50"));
+    assertThat(response.body().get("price").decimalValue())
+        .isEqualTo(new java.math.BigDecimal("10.50"));
+    assertThat(response.body().get("big").bigIntegerValue())
+        .isEqualTo(new java.math.BigInteger("12345678901234567890"));
+    assertThat(Json.parse("{\"a\":1.0}".getBytes()).get("a").decimalValue().scale()).isEqualTo(1);
+  }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,7 +28,6 @@ public final class Json {
           .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
           .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
           .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
   /** Record-list keys tried, in order, when no data selector is given. */
@@ -221,8 +219,7 @@ public final class Json {
     }
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>(Math.max(4, node.size() * 4 / 3 + 1));
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         map.put(e.getKey(), toJava(e.getValue()));
       }
       return map;

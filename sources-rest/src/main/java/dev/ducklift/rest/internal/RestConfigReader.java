@@ -661,7 +661,7 @@ public final class RestConfigReader {
     if (!n.isObject()) {
       throw error(f, "must be an object");
     }
-    n.fields().forEachRemaining(e -> map.put(e.getKey(), text(e.getValue(), f + "." + e.getKey())));
+    n.properties().forEach(e -> map.put(e.getKey(), text(e.getValue(), f + "." + e.getKey())));
     return map;
   }
 
