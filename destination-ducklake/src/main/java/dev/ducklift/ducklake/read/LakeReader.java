@@ -302,6 +302,7 @@ public final class LakeReader implements AutoCloseable {
                   rs.getString(5),
                   rs.getObject(6) == null || rs.getBoolean(6)
                 }));
+    Map<Long, List<LakeColumn>> columns = rows.isEmpty() ? Map.of() : allColumns(snapshotId);
     List<LakeTable> result = new ArrayList<>();
     for (Object[] row : rows) {
       long tableId = (Long) row[0];
@@ -330,7 +331,7 @@ public final class LakeReader implements AutoCloseable {
               schema.name(),
               (String) row[3],
               directory(tableDir),
-              columns(tableId, snapshotId)));
+              columns.getOrDefault(tableId, List.of())));
     }
     result.sort(
         (a, b) -> {
@@ -405,59 +406,73 @@ public final class LakeReader implements AutoCloseable {
 
   /** The columns of a table at a snapshot as a tree (nested fields under their parents). */
   public List<LakeColumn> columns(long tableId, long snapshotId) {
-    record Row(
-        long id,
-        String name,
-        String type,
-        String initialDefault,
-        String defaultValue,
-        boolean nullsAllowed,
-        Long parent) {}
-    List<Row> rows = new ArrayList<>();
+    return columnsWhere(" AND table_id = ?", List.of(snapshotId, snapshotId, tableId))
+        .getOrDefault(tableId, List.of());
+  }
+
+  /** The columns of every table at a snapshot, by table id, in one catalog query. */
+  Map<Long, List<LakeColumn>> allColumns(long snapshotId) {
+    return columnsWhere("", List.of(snapshotId, snapshotId));
+  }
+
+  private record ColumnRow(
+      long table,
+      long id,
+      String name,
+      String type,
+      String initialDefault,
+      String defaultValue,
+      boolean nullsAllowed,
+      Long parent) {}
+
+  private Map<Long, List<LakeColumn>> columnsWhere(String filter, List<Object> params) {
+    Map<Long, Map<Long, List<ColumnRow>>> byTable = new HashMap<>();
     query(
-        "SELECT column_id, column_name, column_type, initial_default, default_value,"
+        "SELECT table_id, column_id, column_name, column_type, initial_default, default_value,"
             + " nulls_allowed, parent_column FROM "
             + catalogTable("ducklake_column")
-            + " WHERE table_id = ? AND "
+            + " WHERE "
             + visible("")
-            + " ORDER BY column_order, column_id",
-        List.of(tableId, snapshotId, snapshotId),
-        rs ->
-            rows.add(
-                new Row(
-                    rs.getLong(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5),
-                    rs.getObject(6) == null || rs.getBoolean(6),
-                    (Long) longOrNull(rs, 7))));
-    Map<Long, List<Row>> byParent = new HashMap<>();
-    for (Row row : rows) {
-      byParent
-          .computeIfAbsent(row.parent() == null ? -1L : row.parent(), k -> new ArrayList<>())
-          .add(row);
+            + filter
+            + " ORDER BY table_id, column_order, column_id",
+        params,
+        rs -> {
+          ColumnRow row =
+              new ColumnRow(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getObject(7) == null || rs.getBoolean(7),
+                  (Long) longOrNull(rs, 8));
+          byTable
+              .computeIfAbsent(row.table(), k -> new HashMap<>())
+              .computeIfAbsent(row.parent() == null ? -1L : row.parent(), k -> new ArrayList<>())
+              .add(row);
+        });
+    Map<Long, List<LakeColumn>> result = new HashMap<>();
+    for (Map.Entry<Long, Map<Long, List<ColumnRow>>> e : byTable.entrySet()) {
+      result.put(e.getKey(), buildColumns(e.getValue(), -1L));
     }
-    java.util.function.Function<Long, List<LakeColumn>> build =
-        new java.util.function.Function<>() {
-          @Override
-          public List<LakeColumn> apply(Long parent) {
-            List<LakeColumn> out = new ArrayList<>();
-            for (Row row : byParent.getOrDefault(parent, List.of())) {
-              out.add(
-                  new LakeColumn(
-                      row.id(),
-                      row.name(),
-                      row.type(),
-                      row.initialDefault(),
-                      row.defaultValue(),
-                      row.nullsAllowed(),
-                      apply(row.id())));
-            }
-            return out;
-          }
-        };
-    return build.apply(-1L);
+    return result;
+  }
+
+  private static List<LakeColumn> buildColumns(Map<Long, List<ColumnRow>> byParent, long parent) {
+    List<LakeColumn> out = new ArrayList<>();
+    for (ColumnRow row : byParent.getOrDefault(parent, List.of())) {
+      out.add(
+          new LakeColumn(
+              row.id(),
+              row.name(),
+              row.type(),
+              row.initialDefault(),
+              row.defaultValue(),
+              row.nullsAllowed(),
+              buildColumns(byParent, row.id())));
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------
