@@ -191,6 +191,27 @@ class DeleteIT {
             .isEqualTo(1);
       }
       Lakes.assertVerified(lake);
+
+      // the rest of the second file: the file and its delete file both end
+      Transaction rest = lake.newTransaction();
+      assertThat(rest.deleteWhere(EVENTS, duck, "id >= 100")).isEqualTo(80);
+      long s = rest.commit().snapshotId();
+      assertThat(
+              Lakes.catalogRows(
+                  lake,
+                  "SELECT (SELECT end_snapshot FROM "
+                      + Lakes.t(lake, "ducklake_data_file")
+                      + " WHERE data_file_id = "
+                      + second
+                      + "), (SELECT max(end_snapshot) FROM "
+                      + Lakes.t(lake, "ducklake_delete_file")
+                      + "), (SELECT count(*) FROM "
+                      + Lakes.t(lake, "ducklake_delete_file")
+                      + " WHERE end_snapshot IS NULL)"))
+          .containsExactly(List.of(Long.toString(s), Long.toString(s), "0"));
+      assertThat(Lakes.query(duck, "SELECT count(*), max(id) FROM " + Lakes.relation(lake, EVENTS)))
+          .containsExactly(List.of("100", "99"));
+      Lakes.assertVerified(lake);
     }
   }
 }
