@@ -74,9 +74,9 @@ public final class RestSourceBenchmark {
         double extract = restExtractOnly(server, records);
         double rest = restPipeline(server, dir.resolve("work-" + round), records);
         System.out.printf(
-            "round %d: okhttp+jackson %,.0f records/s  rest source alone %,.0f records/s"
-                + "  rest->staging->lake %,.0f records/s%n",
-            round, baseline, extract, rest);
+            "round %d: okhttp+jackson %,.0f records/s  rest source alone %,.0f records/s (ratio"
+                + " %.3f)  rest->staging->lake %,.0f records/s (ratio %.3f)%n",
+            round, baseline, extract, extract / baseline, rest, rest / baseline);
         bestBaseline = Math.max(bestBaseline, baseline);
         bestExtract = Math.max(bestExtract, extract);
         bestRest = Math.max(bestRest, rest);
