@@ -27,11 +27,22 @@ public final class DuckLake implements AutoCloseable {
   private final String dataPath;
   private final DuckLakeOptions options;
   private DuckDBConnection scratchRoot;
+  private final boolean requireCommitInfo;
 
   private DuckLake(CatalogDatabase catalog, String dataPath, DuckLakeOptions options) {
     this.catalog = catalog;
     this.dataPath = dataPath;
     this.options = options;
+    this.requireCommitInfo =
+        "true".equals(catalog.metadataValue("require_commit_message").orElse(null));
+  }
+
+  /**
+   * Whether the lake's {@code require_commit_message} option is set: commits then need an author,
+   * message or extra info ({@link Transaction#commitInfo}).
+   */
+  public boolean requiresCommitInfo() {
+    return requireCommitInfo;
   }
 
   /**

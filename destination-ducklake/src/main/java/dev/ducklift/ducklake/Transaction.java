@@ -203,6 +203,11 @@ public final class Transaction implements AutoCloseable {
    */
   public CommitResult commit() {
     try {
+      if (lake.requiresCommitInfo() && !state.hasCommitInfo()) {
+        throw new DuckLakeException(
+            "The lake requires a commit message (option require_commit_message); set one with"
+                + " commitInfo before committing");
+      }
       return state.commit();
     } finally {
       closeScratch();

@@ -173,4 +173,24 @@ class BadInputIT {
       assertThat(readOnly.currentSnapshot().snapshotId()).isEqualTo(2);
     }
   }
+
+  @Test
+  void aLakeThatRequiresCommitMessagesRefusesCommitsWithout() throws Exception {
+    CatalogLocation catalog = CatalogLocation.duckdb(dir.resolve("c.ducklake"));
+    try (DuckLake lake = DuckLake.create(catalog, dir.resolve("data"));
+        Connection c = lake.catalog().connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO "
+              + lake.catalog().table("ducklake_metadata")
+              + " VALUES ('require_commit_message', 'true', NULL, NULL)");
+    }
+    try (DuckLake lake = DuckLake.open(catalog, null)) {
+      Transaction tx = lake.newTransaction().createTable(TableName.of("t"), ONE_COLUMN);
+      assertThatThrownBy(tx::commit)
+          .isInstanceOf(DuckLakeException.class)
+          .hasMessageContaining("requires a commit message");
+      assertThat(tx.commitInfo(null, "create t", null).commit().snapshotId()).isEqualTo(1);
+    }
+  }
 }

@@ -611,6 +611,11 @@ public final class TransactionState {
     this.commitExtraInfo = extraInfo;
   }
 
+  /** Whether an author, message or extra info was set. */
+  public boolean hasCommitInfo() {
+    return author != null || commitMessage != null || commitExtraInfo != null;
+  }
+
   public void validator(CommitValidator validator) {
     this.validator = validator;
   }
