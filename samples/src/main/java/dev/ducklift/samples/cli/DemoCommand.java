@@ -52,11 +52,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--progress", defaultValue = "auto", description = "As for run.")
   String progress;
 
+  @Option(
+      names = "--no-rest",
+      description = "Skip the REST sample (the bundled tickets API loaded into the same lake).")
+  boolean noRest;
+
   @Override
   public Integer call() {
     EventsDemo demo =
         new EventsDemo(
-            new EventsDemo.Settings(main.resolve(dir), rows, batches, rounds, seed),
+            new EventsDemo.Settings(main.resolve(dir), rows, batches, rounds, seed, !noRest),
             new ProgressListener(main.err, ProgressListener.mode(progress)));
     EventsDemo.Report report;
     try {
@@ -64,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
     } catch (dev.ducklift.samples.orchestrate.NotAvailableException e) {
       throw new CliException(Outcome.NOT_AVAILABLE, e.getMessage(), e);
     }
-    return report.rounds().stream()
+    return java.util.stream.Stream.concat(report.rounds().stream(), report.rest().stream())
         .map(r -> r.result().outcome())
         .filter(o -> o != Outcome.SUCCESS)
         .findFirst()

@@ -14,6 +14,8 @@ import dev.ducklift.samples.events.EventGeneratorOptions;
 import dev.ducklift.samples.events.LocalPostgres;
 import dev.ducklift.samples.orchestrate.AssetResult;
 import dev.ducklift.samples.orchestrate.AssetRunner;
+import dev.ducklift.samples.rest.TicketsApi;
+import dev.ducklift.samples.rest.TicketsPipeline;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,9 +48,15 @@ public final class EventsDemo {
    * @param batchesPerRound generator batches before each pipeline run
    * @param rounds generate-then-load rounds (at least 1; the time-travel query needs 2)
    * @param seed random seed for the events, or {@code null}
+   * @param withRestSample whether to load the bundled tickets API into the same lake afterwards
    */
   public record Settings(
-      Path directory, int rowsPerBatch, int batchesPerRound, int rounds, Long seed) {
+      Path directory,
+      int rowsPerBatch,
+      int batchesPerRound,
+      int rounds,
+      Long seed,
+      boolean withRestSample) {
     public Settings {
       Objects.requireNonNull(directory, "directory");
       if (rowsPerBatch < 1 || batchesPerRound < 1 || rounds < 1) {
@@ -57,12 +65,12 @@ public final class EventsDemo {
     }
 
     public Settings withSeed(Long value) {
-      return new Settings(directory, rowsPerBatch, batchesPerRound, rounds, value);
+      return new Settings(directory, rowsPerBatch, batchesPerRound, rounds, value, withRestSample);
     }
 
     /** Two rounds of 2 × 5,000 events. */
     public static Settings defaults(Path directory) {
-      return new Settings(directory, 5_000, 2, 2, null);
+      return new Settings(directory, 5_000, 2, 2, null, true);
     }
   }
 
@@ -79,6 +87,7 @@ public final class EventsDemo {
    * What the demo did and found.
    *
    * @param rounds the rounds, in order
+   * @param rest the REST sample's run, when it ran
    * @param snapshots the lake snapshots created during this demo run
    * @param aggregate the aggregate query's result at the latest snapshot
    * @param eventsAtFirstRound events in the lake at the snapshot after the first round
@@ -86,13 +95,15 @@ public final class EventsDemo {
    */
   public record Report(
       List<Round> rounds,
+      Optional<Round> rest,
       List<Snapshot> snapshots,
       Optional<QueryResult> aggregate,
       Optional<Long> eventsAtFirstRound,
       Optional<Long> eventsNow) {
 
     public boolean succeeded() {
-      return rounds.stream().allMatch(r -> r.result().succeeded());
+      return rounds.stream().allMatch(r -> r.result().succeeded())
+          && rest.map(r -> r.result().succeeded()).orElse(true);
     }
   }
 
@@ -202,10 +213,81 @@ public final class EventsDemo {
         }
       }
     }
-    if (!readLake || rounds.stream().anyMatch(r -> !r.result().succeeded())) {
-      return new Report(rounds, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+    Optional<Round> rest =
+        settings.withRestSample() && rounds.stream().allMatch(r -> r.result().succeeded())
+            ? Optional.of(restSample(out, dir, lake))
+            : Optional.empty();
+    boolean failed =
+        rounds.stream().anyMatch(r -> !r.result().succeeded())
+            || rest.map(r -> !r.result().succeeded()).orElse(false);
+    if (!readLake || failed) {
+      return new Report(
+          rounds, rest, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
-    return reportLake(out, lake, startSnapshot, rounds);
+    return reportLake(out, lake, startSnapshot, rounds, rest);
+  }
+
+  /**
+   * The REST sample: the bundled tickets API (bearer auth, link pagination, incremental by {@code
+   * updated_at}) merged by id into the same lake. Each demo run starts the API afresh, so the
+   * tickets it serves are newer versions of the same ids.
+   */
+  private Round restSample(PrintStream out, Path dir, DemoLake lake) {
+    String token = java.util.UUID.randomUUID().toString();
+    int tickets = 40;
+    try (TicketsApi api =
+        TicketsApi.start(
+            tickets,
+            token,
+            settings.seed() == null ? System.nanoTime() : settings.seed(),
+            java.time.Instant.now().minus(java.time.Duration.ofMinutes(10)))) {
+      api.updateTickets(10);
+      out.println();
+      out.println(
+          "REST sample: the bundled tickets API at "
+              + api.baseUrl()
+              + " (bearer auth, paginated, incremental by updated_at)");
+      Pipeline.Builder builder =
+          TicketsPipeline.builder(
+              api.baseUrl(),
+              dev.ducklift.core.Secret.of(token),
+              dir.resolve("work").resolve(TicketsPipeline.NAME),
+              destinations.apply(lake));
+      if (listener != null) {
+        builder.listener(listener);
+      }
+      AssetResult result;
+      try (Pipeline pipeline = builder.build()) {
+        result = AssetRunner.run(pipeline);
+      }
+      Optional<Long> after = readLake ? latestSnapshot(lake) : Optional.empty();
+      if (result.succeeded() && result.rowsInserted() == 0) {
+        out.printf(
+            Locale.ROOT,
+            "         pipeline '%s' found no ticket changed since its watermark (%d request%s)%n",
+            result.pipeline(),
+            api.requests(),
+            api.requests() == 1 ? "" : "s");
+      } else if (result.succeeded()) {
+        out.printf(
+            Locale.ROOT,
+            "         pipeline '%s' merged %s (%d HTTP requests) in %.1f s%s%n",
+            result.pipeline(),
+            result.tables().stream()
+                .map(
+                    t ->
+                        String.format(Locale.ROOT, "%,d rows into %s", t.rowsInserted(), t.table()))
+                .distinct()
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("nothing"),
+            api.requests(),
+            result.duration().toMillis() / 1000.0,
+            result.latestSnapshotId().map(id -> " -> snapshot " + id).orElse(""));
+      } else {
+        describe(out, result);
+      }
+      return new Round(0, result, after);
+    }
   }
 
   private static void describe(PrintStream out, AssetResult result) {
@@ -236,7 +318,11 @@ public final class EventsDemo {
   }
 
   private Report reportLake(
-      PrintStream out, DemoLake lake, Optional<Long> startSnapshot, List<Round> rounds) {
+      PrintStream out,
+      DemoLake lake,
+      Optional<Long> startSnapshot,
+      List<Round> rounds,
+      Optional<Round> rest) {
     try (DuckLake duckLake =
             DuckLake.openReadOnly(
                 CatalogLocation.duckdb(lake.catalogFile()), lake.dataDirectory());
@@ -273,6 +359,29 @@ public final class EventsDemo {
               row.get(3));
         }
       }
+      if (rest.isPresent()) {
+        try (LakeSession latest = reader.latest()) {
+          QueryResult byStatus =
+              latest.sql("SELECT status, count(*) FROM tickets GROUP BY status ORDER BY 2 DESC, 1");
+          long comments =
+              ((Number) latest.sql("SELECT count(*) FROM tickets__comments").scalar()).longValue();
+          StringBuilder line = new StringBuilder();
+          long total = 0;
+          for (List<Object> row : byStatus.rows()) {
+            long n = ((Number) row.get(1)).longValue();
+            total += n;
+            line.append(line.length() == 0 ? "" : ", ").append(row.get(0)).append(' ').append(n);
+          }
+          out.println();
+          out.printf(
+              Locale.ROOT,
+              "Tickets in the lake: %,d (%s), with %,d comments in child table"
+                  + " tickets__comments%n",
+              total,
+              line,
+              comments);
+        }
+      }
       Optional<Long> atFirst = Optional.empty();
       Optional<Long> firstSnapshot = rounds.get(0).lakeSnapshotAfter();
       if (rounds.size() > 1 && firstSnapshot.isPresent()) {
@@ -299,7 +408,7 @@ public final class EventsDemo {
           id ->
               out.println(
                   "  ./ducklift query --snapshot " + id + " \"SELECT count(*) FROM events\""));
-      return new Report(rounds, created, Optional.of(aggregate), atFirst, Optional.of(now));
+      return new Report(rounds, rest, created, Optional.of(aggregate), atFirst, Optional.of(now));
     }
   }
 

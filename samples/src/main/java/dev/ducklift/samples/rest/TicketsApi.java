@@ -60,21 +60,30 @@ public final class TicketsApi implements AutoCloseable {
   private final Map<Long, ObjectNode> tickets = new HashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger failNext = new AtomicInteger();
-  private Instant clock = Instant.parse("2026-01-01T00:00:00Z");
+  private Instant clock;
   private long nextId = 1;
 
-  private TicketsApi(HttpServer server, String token, long seed) {
+  private TicketsApi(HttpServer server, String token, long seed, Instant clockStart) {
     this.server = server;
     this.token = token;
     this.random = new Random(seed);
+    this.clock = clockStart;
   }
 
-  /** Starts the API on 127.0.0.1 on a free port, with {@code tickets} tickets. */
+  /** Starts the API on 127.0.0.1 on a free port, with {@code tickets} tickets from 2026-01-01. */
   public static TicketsApi start(int tickets, String token, long seed) {
+    return start(tickets, token, seed, Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  /**
+   * Starts the API on 127.0.0.1 on a free port, with {@code tickets} tickets whose timestamps begin
+   * at {@code clockStart} and advance by up to 90 seconds per change.
+   */
+  public static TicketsApi start(int tickets, String token, long seed, Instant clockStart) {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      TicketsApi api = new TicketsApi(server, token, seed);
+      TicketsApi api = new TicketsApi(server, token, seed, clockStart);
       api.addTickets(tickets);
       server.createContext("/api/tickets", api::handle);
       server.setExecutor(
@@ -158,7 +167,7 @@ public final class TicketsApi implements AutoCloseable {
   }
 
   private OffsetDateTime tick() {
-    clock = clock.plus(1 + random.nextInt(90), ChronoUnit.SECONDS);
+    clock = clock.plus(1 + random.nextInt(5), ChronoUnit.SECONDS);
     return clock.atOffset(ZoneOffset.UTC);
   }
 

@@ -1,6 +1,20 @@
 package dev.ducklift.samples.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ducklift.core.CursorValue;
+import dev.ducklift.core.Incremental;
+import dev.ducklift.core.Pipeline;
+import dev.ducklift.core.Secret;
+import dev.ducklift.core.WriteDisposition;
+import dev.ducklift.core.spi.Destination;
+import dev.ducklift.rest.Endpoint;
+import dev.ducklift.rest.Paginator;
+import dev.ducklift.rest.RestAuth;
+import dev.ducklift.rest.RestClientConfig;
+import dev.ducklift.rest.RestResourceConfig;
+import dev.ducklift.rest.RestSource;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
 
 /**
  * The REST sample's pipeline as a YAML config: the bundled {@link TicketsApi} read with bearer
@@ -17,6 +31,39 @@ public final class TicketsPipeline {
   public static final String TOKEN_REFERENCE = "secrets:tickets_api_token";
 
   private TicketsPipeline() {}
+
+  /** The same pipeline in the Java DSL. */
+  public static Pipeline.Builder builder(
+      String baseUrl, Secret token, Path workingDirectory, Destination destination) {
+    RestSource helpdesk =
+        RestSource.builder("helpdesk")
+            .client(
+                RestClientConfig.builder(baseUrl)
+                    .auth(RestAuth.bearer(token))
+                    .paginator(Paginator.jsonLink("next"))
+                    .build())
+            .resource(
+                RestResourceConfig.builder("tickets")
+                    .primaryKey("id")
+                    .writeDisposition(WriteDisposition.MERGE)
+                    .endpoint(
+                        Endpoint.builder()
+                            .path("tickets")
+                            .param("per_page", "25")
+                            .param("updated_since", "{incremental.start_value}")
+                            .dataSelector("data")
+                            .build())
+                    .incremental(
+                        Incremental.on("updated_at")
+                            .withInitialValue(
+                                CursorValue.of(OffsetDateTime.parse("2020-01-01T00:00:00Z"))))
+                    .build())
+            .build();
+    return Pipeline.builder(NAME)
+        .workingDirectory(workingDirectory)
+        .source(helpdesk)
+        .destination(destination);
+  }
 
   /**
    * The YAML config of the pipeline.

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code run}, {@code state}, {@code schedule} and Dagster Pipes through the command line: a {@code
- * sql_database} pipeline config reading an events table of an embedded PostgreSQL into the
- * runtime's DuckDB test destination.
+ * sql_database} pipeline config reading an events table of an embedded PostgreSQL into the DuckLake
+ * with a DuckDB-file catalog.
  */
 class CliRunIT {
 
@@ -79,7 +79,7 @@ class CliRunIT {
         """
         name: app_events
         working_directory: work/app_events
-        destination: {type: duckdb_test, file: destination.duckdb}
+        destination: {type: ducklake, catalog: lake/catalog.ducklake, data_path: lake/data}
         sources:
           - name: app_db
             type: sql_database
@@ -242,7 +242,7 @@ class CliRunIT {
         """
         name: typo
         working_directory: work/typo
-        destination: {type: duckdb_test, file: destination.duckdb}
+        destination: {type: ducklake, catalog: lake/catalog.ducklake, data_path: lake/data}
         sources:
           - {name: app_db, type: sql_database, url: "jdbc:postgresql://127.0.0.1:1/x", tabels: []}
         """);
@@ -266,6 +266,67 @@ class CliRunIT {
         CliRunner.run(dir, "schedule", "typo.yaml", "--history").out().lines().toList();
     assertThat(lines).hasSize(1);
     assertThat(JSON.readTree(lines.get(0)).get("error").asText()).contains("bad_config");
+  }
+
+  @Test
+  void theLakeCommandsWorkOnThePipelinesLakeAndMaintenanceKeepsItsRows() throws Exception {
+    assertThat(CliRunner.run(dir, "run", "events.yaml", "--progress", "none").code()).isZero();
+    generate(100);
+    assertThat(CliRunner.run(dir, "run", "events.yaml", "--progress", "none").code()).isZero();
+    long rows = countInPostgres();
+
+    CliRunner.Result verified = CliRunner.run(dir, "verify", "--lake", "lake");
+    assertThat(verified.code()).as(verified.toString()).isZero();
+    assertThat(JSON.readTree(verified.out()).get("clean").asBoolean()).isTrue();
+
+    CliRunner.Result dryRun =
+        CliRunner.run(dir, "maintain", "--lake", "lake", "--keep-last", "1", "--dry-run");
+    assertThat(dryRun.code()).as(dryRun.toString()).isZero();
+    JsonNode planned = JSON.readTree(dryRun.out());
+    JsonNode snapshots =
+        JSON.readTree(CliRunner.run(dir, "snapshots", "--lake", "lake", "--json").out());
+    assertThat(planned.at("/expire/expired_snapshots")).hasSize(snapshots.size() - 1);
+    assertThat(JSON.readTree(CliRunner.run(dir, "snapshots", "--lake", "lake", "--json").out()))
+        .hasSize(snapshots.size());
+
+    dev.ducklift.samples.schedule.MaintenancePlan plan =
+        new dev.ducklift.samples.schedule.MaintenancePlan(
+            1, null, true, 1L << 30, true, null, false);
+    try (dev.ducklift.samples.schedule.Scheduler scheduler =
+        dev.ducklift.samples.schedule.Scheduler.builder()
+            .workingDirectory(dir.resolve("maintenance"))
+            .build()) {
+      scheduler.schedule(
+          "maintain-lake",
+          dev.ducklift.samples.schedule.Schedule.cron("0 3 * * *"),
+          plan.job(
+              () ->
+                  dev.ducklift.ducklake.DuckLake.open(
+                      dev.ducklift.ducklake.catalog.CatalogLocation.duckdb(
+                          dir.resolve("lake/catalog.ducklake")),
+                      dir.resolve("lake/data"))),
+          dev.ducklift.samples.schedule.RetryPolicy.NONE);
+      var attempts = scheduler.runNow("maintain-lake");
+      assertThat(attempts)
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.status())
+                    .as(a.error())
+                    .isEqualTo(dev.ducklift.samples.schedule.RunRecord.Status.SUCCEEDED);
+                assertThat(a.summary()).contains("expired_snapshots").contains("cleanup");
+              });
+    }
+
+    CliRunner.Result count =
+        CliRunner.run(dir, "query", "--lake", "lake", "--json", "SELECT count(*) FROM events");
+    assertThat(JSON.readTree(count.out()).at("/rows/0/0").asLong()).isEqualTo(rows);
+    CliRunner.Result after = CliRunner.run(dir, "verify", "--lake", "lake");
+    assertThat(after.code()).as(after.toString()).isZero();
+    JsonNode remaining =
+        JSON.readTree(CliRunner.run(dir, "snapshots", "--lake", "lake", "--json").out());
+    long lastBeforeMaintenance = snapshots.get(snapshots.size() - 1).get("snapshot_id").asLong();
+    assertThat(remaining.get(0).get("snapshot_id").asLong()).isEqualTo(lastBeforeMaintenance);
   }
 
   @Test
