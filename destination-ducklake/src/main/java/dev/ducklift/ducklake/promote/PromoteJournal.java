@@ -39,9 +39,16 @@ final class PromoteJournal {
   private final DuckLake lake;
   private final Path dataPath;
 
+  /**
+   * Files written after this moment are never removed: a process that died wrote its files before
+   * this one opened the journal, while a live writer's files may be newer.
+   */
+  private final long openedAtMillis;
+
   PromoteJournal(DuckLake lake) {
     this.lake = lake;
     this.dataPath = Path.of(lake.dataPath());
+    this.openedAtMillis = System.currentTimeMillis();
   }
 
   private Path directory(String pipeline) {
@@ -121,7 +128,10 @@ final class PromoteJournal {
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
               String name = f.getFileName().toString();
-              if (name.endsWith(".parquet") && attrs.lastModifiedTime().toMillis() >= sinceMillis) {
+              long modified = attrs.lastModifiedTime().toMillis();
+              if (name.endsWith(".parquet")
+                  && modified >= sinceMillis
+                  && modified < openedAtMillis) {
                 orphans.add(f);
               }
               return FileVisitResult.CONTINUE;

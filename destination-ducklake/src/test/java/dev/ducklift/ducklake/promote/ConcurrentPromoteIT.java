@@ -71,20 +71,17 @@ class ConcurrentPromoteIT {
       Path log = dir.resolve("child-" + i + ".log");
       children.add(
           new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx256m",
-                  "-XX:TieredStopAtLevel=1",
-                  "-XX:+UseSerialGC",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  ConcurrentChild.class.getName(),
-                  url,
-                  schema,
-                  data.toString(),
-                  dir.resolve("work-" + i).toString(),
-                  "pipeline-" + i,
-                  Integer.toString(offsets[i]),
-                  Integer.toString(runs))
+                  ChildJvm.command(
+                      ConcurrentChild.class,
+                      List.of(),
+                      List.of(
+                          url,
+                          schema,
+                          data.toString(),
+                          dir.resolve("work-" + i).toString(),
+                          "pipeline-" + i,
+                          Integer.toString(offsets[i]),
+                          Integer.toString(runs))))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start());

@@ -101,18 +101,10 @@ class CrashRecoveryIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
-                java,
-                "-Xmx256m",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Dducklift.crash-at=" + point,
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrashChild.class.getName(),
-                lake.toString(),
-                work.toString(),
-                d.configName(),
-                "B")
+                ChildJvm.command(
+                    CrashChild.class,
+                    List.of("-Dducklift.crash-at=" + point),
+                    List.of(lake.toString(), work.toString(), d.configName(), "B")))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
