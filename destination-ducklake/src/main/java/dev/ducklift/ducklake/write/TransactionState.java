@@ -733,12 +733,15 @@ public final class TransactionState {
         db.releaseCommitLock();
         finished = true;
         return a.result(attempt + 1);
-      } catch (SQLException closeFailure) {
-        // closing the connection failed after the outcome was settled above
-        LOG.debug("Closing a catalog connection failed", closeFailure);
+      } catch (SQLException connectionFailure) {
+        // preparing the connection failed (nothing was written: try again), or closing it failed
+        // after the outcome was settled above
+        LOG.debug("A catalog connection failed outside the commit statements", connectionFailure);
+        db.releaseCommitLock();
         if (finished) {
           return a.result(attempt + 1);
         }
+        lastConflict = connectionFailure;
       }
     }
     abort();
@@ -747,7 +750,7 @@ public final class TransactionState {
             + db.location()
             + " after "
             + options.maxCommitAttempts()
-            + " attempts lost to concurrent writers",
+            + " attempts lost to concurrent writers or failed catalog connections",
         lastConflict);
   }
 
