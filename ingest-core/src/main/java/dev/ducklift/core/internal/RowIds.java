@@ -111,10 +111,7 @@ public final class RowIds {
 
   /** An 8-character hash of {@code s}, for shortened identifiers. */
   static String shortHash(String s) {
-    String id = new RowIds().begin().add(s).finish();
-    return id.substring(0, 8)
-        .replace('-', 'x')
-        .replace('_', 'y')
-        .toLowerCase(java.util.Locale.ROOT);
+    long bits = new RowIds().begin().add(s).finish().getLeastSignificantBits();
+    return String.format("%08x", (int) (bits >>> 16));
   }
 }

@@ -56,10 +56,6 @@ public final class Staging implements AutoCloseable {
       DuckDBConnection connection =
           (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement st = connection.createStatement()) {
-        String pragma = System.getProperty("ducklift.staging.pragma");
-        if (pragma != null) {
-          st.execute(pragma);
-        }
         st.execute(
             "CREATE TABLE IF NOT EXISTS main."
                 + JOURNAL
