@@ -51,6 +51,8 @@ public final class LakeReader implements AutoCloseable {
   private final boolean ownsCatalog;
   private final boolean encrypted;
   private Connection schemaEngine;
+  private final java.util.concurrent.atomic.AtomicLong sessionCount =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private LakeReader(
       Connection catalog, String metadataSchema, String dataPathOverride, boolean ownsCatalog) {
@@ -907,6 +909,28 @@ public final class LakeReader implements AutoCloseable {
 
   ParquetNode parquetSchema(Connection engine, String path) {
     return parquetSchemas.computeIfAbsent(path, p -> ParquetNode.read(engine, p));
+  }
+
+  /** A session's connection and the name of its private in-memory database. */
+  record SessionEngine(Connection connection, String database) {}
+
+  /**
+   * A new connection to the reader's DuckDB whose default database is a fresh in-memory database of
+   * its own, so sessions share one DuckDB instance but never each other's views.
+   */
+  SessionEngine openSessionEngine() throws SQLException {
+    Connection root = engine();
+    Connection c = root.unwrap(org.duckdb.DuckDBConnection.class).duplicate();
+    String name = "lake_session_" + sessionCount.incrementAndGet();
+    try (Statement st = c.createStatement()) {
+      st.execute("ATTACH ':memory:' AS " + Sql.ident(name));
+      st.execute("USE " + Sql.ident(name));
+      st.execute("SET TimeZone = 'UTC'");
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return new SessionEngine(c, name);
   }
 
   /** A lazily opened DuckDB used for Parquet metadata queries by verify and maintenance. */

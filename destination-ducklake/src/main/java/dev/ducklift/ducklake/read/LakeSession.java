@@ -24,6 +24,7 @@ public final class LakeSession implements AutoCloseable {
   private final LakeReader reader;
   private final Snapshot snapshot;
   private final Connection engine;
+  private final String database;
   private final List<LakeTable> tables;
   private final java.util.Map<String, String> unreadable = new java.util.LinkedHashMap<>();
   private int scans;
@@ -32,7 +33,9 @@ public final class LakeSession implements AutoCloseable {
     this.reader = reader;
     this.snapshot = snapshot;
     try {
-      this.engine = openEngine();
+      LakeReader.SessionEngine opened = reader.openSessionEngine();
+      this.engine = opened.connection();
+      this.database = opened.database();
     } catch (SQLException e) {
       throw new DuckliftException("Cannot open an in-process DuckDB: " + e.getMessage(), e);
     }
@@ -320,14 +323,26 @@ public final class LakeSession implements AutoCloseable {
 
   private void closeQuietly() {
     try {
-      engine.close();
-    } catch (SQLException ignored) {
+      close();
+    } catch (DuckliftException ignored) {
       // The original failure is what matters to the caller.
     }
   }
 
+  /**
+   * Drops the session's views and in-memory tables. Close sessions before their reader: the
+   * reader's DuckDB holds them.
+   */
   @Override
   public void close() {
+    try (Statement st = engine.createStatement()) {
+      st.execute("USE memory");
+      st.execute("DETACH DATABASE IF EXISTS " + Sql.ident(database));
+    } catch (SQLException e) {
+      // Closing the connection below still releases the session; a database left attached is
+      // dropped with the reader's DuckDB.
+      LOG.debug("Cannot detach session database {}", database, e);
+    }
     try {
       engine.close();
     } catch (SQLException e) {

@@ -260,9 +260,7 @@ final class TableScan {
     }
     String name = INTERNAL_SCHEMA + "." + Sql.ident("del_" + tag);
     execute("CREATE OR REPLACE TABLE " + name + " (fid BIGINT, pos BIGINT)");
-    try (DuckDBAppender appender =
-        ((DuckDBConnection) engine.unwrap(DuckDBConnection.class))
-            .createAppender(INTERNAL_SCHEMA, "del_" + tag)) {
+    try (DuckDBAppender appender = appender("del_" + tag)) {
       for (InlinedDelete d : deletes) {
         appender.beginRow().append(d.dataFileId()).append(d.position()).endRow();
       }
@@ -452,8 +450,7 @@ final class TableScan {
       ps.setLong(2, snapshot);
       try (ResultSet rs = ps.executeQuery()) {
         execute(ddl.toString());
-        try (DuckDBAppender appender =
-            engine.unwrap(DuckDBConnection.class).createAppender(INTERNAL_SCHEMA, engineTable)) {
+        try (DuckDBAppender appender = appender(engineTable)) {
           while (rs.next()) {
             rows++;
             appender.beginRow().append(rs.getLong(1));
@@ -521,6 +518,19 @@ final class TableScan {
       };
     }
     return t.equals("blob") ? "hex(" + column + ")" : "CAST(" + column + " AS VARCHAR)";
+  }
+
+  /** An appender on an internal table of the engine's current database. */
+  private DuckDBAppender appender(String internalTable) throws SQLException {
+    String database;
+    try (Statement st = engine.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_database()")) {
+      rs.next();
+      database = rs.getString(1);
+    }
+    return engine
+        .unwrap(DuckDBConnection.class)
+        .createAppender(database, INTERNAL_SCHEMA, internalTable);
   }
 
   private void execute(String sql) {

@@ -256,6 +256,9 @@ class LakeReaderIT {
       LakeReader reader = lake.reader();
       assertThat(reader.sql("SELECT count(*), max(id) FROM main.customers").rows().get(0))
           .containsExactly(180L, 5000000019L);
+      assertThat(reader.sql("SELECT count(*) FROM customers").scalar())
+          .as("tables of the main schema resolve unqualified")
+          .isEqualTo(180L);
       try (LakeSession old = reader.at(2)) {
         assertThat(old.sql("SELECT count(*) FROM main.customers WHERE legacy = 'old'").scalar())
             .isEqualTo(100L);
