@@ -28,6 +28,10 @@ final class ChildJvm {
         int n = 0;
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
           Path p = Path.of(entry);
+          if (p.getFileName().toString().startsWith("duckdb_jdbc") && nativeLibrary(p, snapshot)) {
+            entries.add(snapshot.resolve("duckdb_jdbc-without-native.jar").toString());
+            continue;
+          }
           boolean ours =
               Files.isDirectory(p) || entry.contains("dev" + File.separator + "ducklift");
           if (!ours || !Files.exists(p)) {
@@ -44,6 +48,51 @@ final class ChildJvm {
       }
     }
     return classPath;
+  }
+
+  private static Path nativeDirectory;
+
+  /**
+   * On Linux x86-64, extracts DuckDB's native library once and writes a copy of the driver jar
+   * without it: the driver then loads the library from {@code java.library.path} instead of
+   * unpacking 70 MB at every child start.
+   */
+  private static boolean nativeLibrary(Path jar, Path snapshot) {
+    String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
+    String arch = System.getProperty("os.arch").toLowerCase(java.util.Locale.ROOT);
+    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+      return false;
+    }
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      java.util.zip.ZipEntry lib = zip.getEntry("libduckdb_java.so_linux_amd64");
+      if (lib == null) {
+        return false;
+      }
+      Path dir = Files.createDirectories(snapshot.resolve("native"));
+      try (var in = zip.getInputStream(lib)) {
+        Files.copy(in, dir.resolve("libduckdb_java.so"));
+      }
+      try (var out =
+          new java.util.zip.ZipOutputStream(
+              Files.newOutputStream(snapshot.resolve("duckdb_jdbc-without-native.jar")))) {
+        var entries = zip.entries();
+        while (entries.hasMoreElements()) {
+          java.util.zip.ZipEntry e = entries.nextElement();
+          if (e.getName().startsWith("libduckdb_java.so_")) {
+            continue;
+          }
+          out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+          try (var in = zip.getInputStream(e)) {
+            in.transferTo(out);
+          }
+          out.closeEntry();
+        }
+      }
+      nativeDirectory = dir;
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void deleteQuietly(Path dir) {
@@ -83,8 +132,12 @@ final class ChildJvm {
     // DuckDB unpacks its native library into the temp directory at every start
     cmd.add("-Djava.io.tmpdir=" + tempDirectory());
     cmd.addAll(properties);
+    String cp = classPath();
+    if (nativeDirectory != null) {
+      cmd.add("-Djava.library.path=" + nativeDirectory);
+    }
     cmd.add("-cp");
-    cmd.add(classPath());
+    cmd.add(cp);
     cmd.add(main.getName());
     cmd.addAll(args);
     return cmd;
