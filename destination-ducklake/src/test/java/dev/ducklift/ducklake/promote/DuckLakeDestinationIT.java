@@ -257,4 +257,19 @@ class DuckLakeDestinationIT {
           .toList();
     }
   }
+
+  @Test
+  void aPipelineOnAFreshMachineResumesFromTheStateInTheLake() {
+    Path lakeDir = dir.resolve("lake");
+    CrashScenario.run(lakeDir, dir.resolve("machine-1"), WriteDisposition.APPEND, "A");
+    // same pipeline, empty working directory: the watermark comes from the lake, so the source
+    // is asked only for newer events and nothing is appended twice
+    CrashScenario.run(lakeDir, dir.resolve("machine-2"), WriteDisposition.APPEND, "A");
+    try (DuckLake lake =
+        DuckLake.open(
+            CatalogLocation.duckdb(lakeDir.resolve("catalog.ducklake")), lakeDir.resolve("data"))) {
+      assertThat(LakeRows.query(lake, "SELECT count(*), count(DISTINCT id) FROM main.events"))
+          .containsExactly("20|20");
+    }
+  }
 }
