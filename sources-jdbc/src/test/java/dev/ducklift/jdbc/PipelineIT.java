@@ -230,6 +230,31 @@ class PipelineIT {
     lake.close();
   }
 
+  @Test
+  void aBackfillWindowReloadsItsRangeWithoutMovingTheWatermark() {
+    pg.execute(
+        "CREATE TABLE readings (id bigint PRIMARY KEY, v int NOT NULL)",
+        "INSERT INTO readings SELECT g, g FROM generate_series(1, 100) g");
+    DuckDbTestDestination lake = new DuckDbTestDestination(dir.resolve("readings.duckdb"));
+    JdbcTable.Builder readings =
+        JdbcTable.table("readings")
+            .incrementing("id")
+            .writeDisposition(dev.ducklift.core.WriteDisposition.APPEND);
+    run("readings", lake, ReadMethod.AUTO, readings.build());
+    RunResult backfill =
+        run("readings", lake, ReadMethod.AUTO, readings.initialValue("10").endValue("20").build());
+    assertThat(backfill.rowsInserted()).isEqualTo(10);
+    assertThat(lake.scalar("SELECT count(*) FROM readings WHERE id BETWEEN 10 AND 19"))
+        .isEqualTo(20L);
+    Pipeline p =
+        Pipeline.builder("readings")
+            .workingDirectory(dir.resolve("readings"))
+            .destination(new NotClosing(lake))
+            .build();
+    assertThat(p.state().resource("readings").watermarks()).containsEntry("", CursorValue.of(100L));
+    lake.close();
+  }
+
   /** Lets several runs share one open test destination. */
   private record NotClosing(DuckDbTestDestination lake)
       implements dev.ducklift.core.spi.Destination {
