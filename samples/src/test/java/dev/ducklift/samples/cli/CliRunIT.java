@@ -330,6 +330,84 @@ class CliRunIT {
   }
 
   @Test
+  void twoWorkersPromoteConcurrentlyIntoALakeWithAPostgresCatalog() throws Exception {
+    String catalogDatabase = "shared_lake_" + table;
+    postgres.createDatabase(catalogDatabase);
+    String catalogUrl = "jdbc:postgresql://localhost:" + postgres.port() + "/" + catalogDatabase;
+    // Trust authentication: the password is required by the config but never asked for.
+    Files.writeString(dir.resolve("secrets.yaml"), "catalog_password: not-asked-for\n");
+    for (int shard = 0; shard < 2; shard++) {
+      Files.writeString(
+          dir.resolve("shard_" + shard + ".yaml"),
+          """
+          name: events_shard_%d
+          working_directory: work/shard_%d
+          secrets_file: secrets.yaml
+          destination:
+            type: ducklake
+            catalog: {url: "%s", user: postgres, password: "secrets:catalog_password"}
+            data_path: shared/data
+          sources:
+            - name: app_db
+              type: sql_database
+              url: "%s"
+              tables:
+                - query: "SELECT * FROM public.%s WHERE abs(hashtext(event_id::text)) %% 2 = %d"
+                  resource: events
+                  primary_key: [event_id]
+                  cursor: {mode: timestamp, column: created_at}
+          """
+              .formatted(shard, shard, catalogUrl, postgres.jdbcUrl(), events, shard));
+    }
+    for (int round = 0; round < 2; round++) {
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var first =
+            pool.submit(() -> CliRunner.run(dir, "run", "shard_0.yaml", "--progress", "none"));
+        var second =
+            pool.submit(() -> CliRunner.run(dir, "run", "shard_1.yaml", "--progress", "none"));
+        assertThat(first.get().code()).as(first.get().toString()).isZero();
+        assertThat(second.get().code()).as(second.get().toString()).isZero();
+      } finally {
+        pool.shutdown();
+      }
+      generate(150);
+    }
+
+    String[] catalog = {
+      "--catalog", catalogUrl, "--catalog-user", "postgres", "--data", "shared/data"
+    };
+    CliRunner.Result count =
+        CliRunner.run(
+            dir,
+            concat(
+                new String[] {
+                  "query", "--json", "SELECT count(*), count(DISTINCT event_id) FROM events"
+                },
+                catalog));
+    assertThat(count.code()).as(count.toString()).isZero();
+    long expected = countInPostgres() - 150;
+    assertThat(JSON.readTree(count.out()).at("/rows/0/0").asLong()).isEqualTo(expected);
+    assertThat(JSON.readTree(count.out()).at("/rows/0/1").asLong()).isEqualTo(expected);
+    CliRunner.Result snapshots =
+        CliRunner.run(dir, concat(new String[] {"snapshots", "--json"}, catalog));
+    long loads = 0;
+    for (JsonNode snapshot : JSON.readTree(snapshots.out())) {
+      if (snapshot.get("changes").asText().contains("inserted_into_table")) {
+        loads++;
+      }
+    }
+    assertThat(loads).isEqualTo(4);
+    assertThat(CliRunner.run(dir, concat(new String[] {"verify"}, catalog)).code()).isZero();
+  }
+
+  private static String[] concat(String[] first, String... rest) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+    System.arraycopy(rest, 0, all, first.length, rest.length);
+    return all;
+  }
+
+  @Test
   void scheduleRejectsABadCronExpression() {
     CliRunner.Result r = CliRunner.run(dir, "schedule", "events.yaml", "--cron", "99 * * * *");
     assertThat(r.code()).isEqualTo(2);

@@ -44,7 +44,9 @@ class DemoCliIT {
       "plain"
     };
     first = CliRunner.run(dir, args);
-    second = CliRunner.run(dir, args);
+    String[] withoutRest = java.util.Arrays.copyOf(args, args.length + 1);
+    withoutRest[args.length] = "--no-rest";
+    second = CliRunner.run(dir, withoutRest);
   }
 
   @Test
@@ -62,6 +64,44 @@ class DemoCliIT {
                 + " events; now it holds "
                 + n(2 * PER_ROUND));
     assertThat(first.err()).contains("progress:");
+  }
+
+  @Test
+  void theRestSampleLandsTicketsWithTheirCommentsInTheSameLake() throws Exception {
+    assertThat(first.out())
+        .contains("REST sample: the bundled tickets API")
+        .contains("Tickets in the lake: 40");
+    CliRunner.Result r =
+        CliRunner.run(
+            dir,
+            "query",
+            "--lake",
+            "demo/lake",
+            "--json",
+            "SELECT (SELECT count(*) FROM tickets), (SELECT count(DISTINCT _dl_parent_id)"
+                + " FROM tickets__comments)");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(JSON.readTree(r.out()).at("/rows/0/0").asLong()).isEqualTo(40);
+    assertThat(JSON.readTree(r.out()).at("/rows/0/1").asLong()).isEqualTo(40);
+  }
+
+  @Test
+  void verifyFindsTheDemoLakeSound() throws Exception {
+    CliRunner.Result r = CliRunner.run(dir, "verify", "--lake", "demo/lake");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(JSON.readTree(r.out()).get("clean").asBoolean()).isTrue();
+  }
+
+  @Test
+  void maintainPlansAnExpiryOfTheDemoLakeWithoutChangingIt() throws Exception {
+    CliRunner.Result before = CliRunner.run(dir, "snapshots", "--lake", "demo/lake", "--json");
+    int count = JSON.readTree(before.out()).size();
+    CliRunner.Result r =
+        CliRunner.run(dir, "maintain", "--lake", "demo/lake", "--keep-last", "2", "--dry-run");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(JSON.readTree(r.out()).at("/expire/expired_snapshots")).hasSize(count - 2);
+    CliRunner.Result after = CliRunner.run(dir, "snapshots", "--lake", "demo/lake", "--json");
+    assertThat(JSON.readTree(after.out())).hasSize(count);
   }
 
   @Test
@@ -104,7 +144,7 @@ class DemoCliIT {
         loads++;
       }
     }
-    assertThat(loads).isEqualTo(4);
+    assertThat(loads).as("four events loads and one tickets load").isEqualTo(5);
 
     CliRunner.Result table = CliRunner.run(dir, "snapshots", "--lake", "demo/lake", "--last", "2");
     assertThat(table.out()).contains("snapshot | time").contains("(2 rows)");
