@@ -888,16 +888,16 @@ public final class LakeVerifier {
     List<String> selects = new ArrayList<>();
     selects.add("COUNT(*)");
     List<Long> checked = new ArrayList<>();
+    Map<Long, String> leaves = new HashMap<>();
+    collectLeaves(schema, null, leaves);
     for (Map.Entry<Long, String> e : types.entrySet()) {
       long columnId = e.getKey();
-      String type = e.getValue();
-      if (type.startsWith("child:")
-          || LakeTypes.isNested(type)
-          || UNTRACKED_TYPES.contains(type.toLowerCase(Locale.ROOT))) {
+      String type = e.getValue().startsWith("child:") ? e.getValue().substring(6) : e.getValue();
+      if (LakeTypes.isNested(type) || UNTRACKED_TYPES.contains(type.toLowerCase(Locale.ROOT))) {
         continue;
       }
-      ParquetNode p = schema.childByFieldId(columnId);
-      if (p == null || p.kind() != ParquetNode.Kind.PRIMITIVE) {
+      String leaf = leaves.get(columnId);
+      if (leaf == null) {
         continue;
       }
       FileStats fs = stats.get(columnId);
@@ -910,7 +910,7 @@ public final class LakeVerifier {
       boolean bounded = BOUNDED_TYPES.contains(lower) || lower.startsWith("decimal");
       boolean floating = lower.equals("float32") || lower.equals("float64");
       String duck = LakeTypes.duckdbPrimitive(type);
-      String x = "CAST(" + Sql.ident(p.name()) + " AS " + duck + ")";
+      String x = "CAST(" + leaf + " AS " + duck + ")";
       String filter = floating ? " FILTER (WHERE NOT isnan(" + x + "))" : "";
       selects.add("COUNT(" + x + ")");
       selects.add("COUNT(*) - COUNT(" + x + ")");
@@ -982,6 +982,25 @@ public final class LakeVerifier {
       }
     } catch (SQLException e) {
       problem(Check.MISSING_FILE, subject, "Cannot scan: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The SQL expression of every primitive column reachable from the top level through structs only,
+   * by field id. (Leaves under lists and maps count repeated values and definition levels in their
+   * statistics, which a row-level expression cannot reproduce.)
+   */
+  private static void collectLeaves(ParquetNode node, String ref, Map<Long, String> leaves) {
+    for (ParquetNode child : node.children()) {
+      String expression =
+          ref == null
+              ? Sql.ident(child.name())
+              : "struct_extract(" + ref + ", " + Sql.literal(child.name()) + ")";
+      if (child.kind() == ParquetNode.Kind.PRIMITIVE && child.fieldId() != null) {
+        leaves.put(child.fieldId().longValue(), expression);
+      } else if (child.kind() == ParquetNode.Kind.STRUCT) {
+        collectLeaves(child, expression, leaves);
+      }
     }
   }
 

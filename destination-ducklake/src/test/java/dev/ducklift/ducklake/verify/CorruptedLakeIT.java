@@ -124,6 +124,22 @@ class CorruptedLakeIT {
   }
 
   @Test
+  void reportsStatisticsOfStructFieldsThatDoNotCoverTheData() throws Exception {
+    Path lake =
+        corrupt(
+            "05-nested",
+            "UPDATE ducklake_file_column_stats SET max_value = '20' WHERE data_file_id = 0 AND column_id = 3",
+            "UPDATE ducklake_file_column_stats SET null_count = 1 WHERE data_file_id = 1 AND column_id = 16",
+            "UPDATE ducklake_table_column_stats SET contains_null = false WHERE column_id = 4");
+    VerifyReport report = verify(lake);
+    assertThat(report.problems(Check.STATS))
+        .extracting(p -> p.subject() + ": " + p.message())
+        .anySatisfy(m -> assertThat(m).contains("column 3: file max_value '20' does not bound"))
+        .anySatisfy(m -> assertThat(m).contains("column 16: null_count 1 but 2 NULLs"))
+        .anySatisfy(m -> assertThat(m).contains("column 4: Table contains_null is false"));
+  }
+
+  @Test
   void reportsTwoDeleteFilesVisibleForOneDataFile() throws Exception {
     Path lake =
         corrupt(
