@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * commit references (a file name is a fresh UUID, so the catalog either lists it or never will),
  * unless the load turns out to be committed.
  *
+ * <p>Files of live writers are kept: nothing written after this journal was opened is removed, nor
+ * anything written after the start of another pipeline's promote still in the journal.
+ *
  * <p>The journal lives with the lake rather than in the pipeline's working directory, so a fresh
  * machine that resumes the pipeline also cleans what a dead one left.
  */
@@ -106,14 +109,44 @@ final class PromoteJournal {
         } catch (IOException | NumberFormatException e) {
           since = 0;
         }
-        removed += removeUnreferencedSince(since - SLACK_MILLIS);
+        removed += removeUnreferencedSince(since - SLACK_MILLIS, otherPipelinesFrom(pipeline));
       }
       end(pipeline, loadId);
     }
     return removed;
   }
 
-  private int removeUnreferencedSince(long sinceMillis) {
+  /**
+   * The earliest start of a promote of another pipeline still in the journal (in flight, or dead
+   * and not yet recovered), minus the slack; files from then on may be that promote's and are kept.
+   */
+  private long otherPipelinesFrom(String pipeline) {
+    Path root = dataPath.resolve(DIRECTORY);
+    long earliest = Long.MAX_VALUE;
+    try (var pipelines = Files.list(root)) {
+      for (Path p : pipelines.toList()) {
+        if (p.getFileName().toString().equals(pipeline) || !Files.isDirectory(p)) {
+          continue;
+        }
+        try (var markers = Files.list(p)) {
+          for (Path m : markers.toList()) {
+            try {
+              long t = Long.parseLong(Files.readString(m, StandardCharsets.UTF_8).trim());
+              earliest = Math.min(earliest, t - SLACK_MILLIS);
+            } catch (IOException | NumberFormatException e) {
+              // a marker being written right now: its promote has not written a file yet
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the promote journal " + root + ": " + e, e);
+    }
+    return earliest;
+  }
+
+  private int removeUnreferencedSince(long sinceMillis, long protectedFromMillis) {
+    long until = Math.min(openedAtMillis, protectedFromMillis);
     Path journal = dataPath.resolve(DIRECTORY);
     List<Path> orphans = new ArrayList<>();
     try {
@@ -129,9 +162,7 @@ final class PromoteJournal {
             public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
               String name = f.getFileName().toString();
               long modified = attrs.lastModifiedTime().toMillis();
-              if (name.endsWith(".parquet")
-                  && modified >= sinceMillis
-                  && modified < openedAtMillis) {
+              if (name.endsWith(".parquet") && modified >= sinceMillis && modified < until) {
                 orphans.add(f);
               }
               return FileVisitResult.CONTINUE;
