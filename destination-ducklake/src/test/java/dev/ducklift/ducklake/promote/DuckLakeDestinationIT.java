@@ -272,4 +272,24 @@ class DuckLakeDestinationIT {
           .containsExactly("20|20");
     }
   }
+
+  @Test
+  void recoveryKeepsFilesThatAnotherPipelinesPromoteInFlightMayHaveWritten() throws Exception {
+    Path stray;
+    try (DuckLakeDestination d = destination()) {
+      d.promote(ConcurrentPromoteIT.stagedEvents("p1", "load-1", 0, 10));
+      PromoteJournal journal = new PromoteJournal(d.lake());
+      journal.begin("p1", "dead-load");
+      journal.begin("p2", "in-flight-load");
+      Path table = Path.of(d.lake().liveDataFiles(TableName.of("main", "events")).get(0).path());
+      stray = table.resolveSibling("ducklake-00000000-0000-0000-0000-000000000001.parquet");
+      Files.copy(table, stray);
+    }
+    Thread.sleep(5);
+    try (DuckLakeDestination d = destination()) {
+      d.promote(ConcurrentPromoteIT.stagedEvents("p1", "load-3", 10, 20));
+      assertThat(listParquet()).contains(stray.getFileName().toString());
+      LakeRows.assertVerifies(d.lake());
+    }
+  }
 }
