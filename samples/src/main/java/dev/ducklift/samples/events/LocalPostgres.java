@@ -122,8 +122,11 @@ public final class LocalPostgres implements AutoCloseable {
     return DriverManager.getConnection(jdbcUrl());
   }
 
-  /** Creates {@code database} unless it exists. */
+  /** Creates {@code database} (letters, digits and underscores) unless it exists. */
   public void createDatabase(String database) {
+    if (!database.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("Not a plain database name: " + database);
+    }
     try (Connection c = connect();
         var s = c.createStatement();
         var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
