@@ -156,7 +156,8 @@ public final class Normalizer {
     primaryKeyNames = new String[pk.size()];
     primaryKeyIndexes = new int[pk.size()];
     for (int i = 0; i < pk.size(); i++) {
-      primaryKeyNames[i] = pk.get(i);
+      // Keys may be given as source names or paths ("userId", "user.id"): use their columns.
+      primaryKeyNames[i] = columnOfPath(pk.get(i));
       primaryKeyIndexes[i] = -1;
     }
     // Child tables known from earlier loads are staged (empty) too, so a replace ends their rows.
@@ -193,6 +194,11 @@ public final class Normalizer {
     claimSystem(child, TableSchema.ROW_ID, DataType.UUID);
     claimSystem(child, TableSchema.PARENT_ID, DataType.UUID);
     claimSystem(child, TableSchema.LIST_INDEX, DataType.BIGINT);
+  }
+
+  /** The normalized primary key columns of the root table. */
+  public List<String> primaryKeyColumns() {
+    return List.of(primaryKeyNames);
   }
 
   /** The root table's name. */

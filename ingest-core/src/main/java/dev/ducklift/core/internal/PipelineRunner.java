@@ -442,7 +442,7 @@ public final class PipelineRunner {
           tracker.ordered(),
           tracker.watermarks(),
           spec.writeDisposition(),
-          spec.primaryKey(),
+          normalizer.primaryKeyColumns(),
           cursorColumn,
           tables,
           records,

@@ -56,6 +56,9 @@ public final class Staging implements AutoCloseable {
       DuckDBConnection connection =
           (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
       try (Statement st = connection.createStatement()) {
+        // Staged rows live for one load: letting the WAL grow instead of checkpointing it into
+        // the database file while a load is written avoids rewriting data that is dropped soon.
+        st.execute("SET checkpoint_threshold = '1GB'");
         st.execute(
             "CREATE TABLE IF NOT EXISTS main."
                 + JOURNAL

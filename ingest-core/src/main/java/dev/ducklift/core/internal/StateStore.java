@@ -71,7 +71,7 @@ public final class StateStore implements AutoCloseable {
     Path file = workingDirectory.resolve(FILE_NAME);
     try {
       Files.createDirectories(workingDirectory);
-      DB db = DBMaker.fileDB(file.toFile()).transactionEnable().closeOnJvmShutdown().make();
+      DB db = DBMaker.fileDB(file.toFile()).transactionEnable().make();
       return new StateStore(pipelineName, db);
     } catch (Exception e) {
       throw new DuckliftException(

@@ -416,6 +416,19 @@ class NormalizerTest {
   }
 
   @Test
+  void primaryKeysMayBeGivenAsSourceNamesOrPaths() {
+    ResourceSpec spec = ResourceSpec.builder("t").primaryKey("orderId", "meta.region").build();
+    NormalizerHarness h = new NormalizerHarness(spec);
+    h.add(map("orderId", 1, "meta", map("region", "eu")));
+
+    assertThat(h.normalizer.primaryKeyColumns()).containsExactly("order_id", "meta__region");
+    NormalizerHarness again = new NormalizerHarness(spec, "other-load", List.of());
+    again.add(map("orderId", 1, "meta", map("region", "eu")));
+    assertThat(again.rows("t").get(0).get(TableSchema.ROW_ID))
+        .isEqualTo(h.rows("t").get(0).get(TableSchema.ROW_ID));
+  }
+
+  @Test
   void aNonNullableHintRejectsAMissingValue() {
     ResourceSpec spec =
         ResourceSpec.builder("t").column(new ColumnHint("name", DataType.TEXT, false)).build();
