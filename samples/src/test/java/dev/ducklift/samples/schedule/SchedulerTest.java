@@ -146,4 +146,18 @@ class SchedulerTest {
     leases.release("job", "second");
     assertThat(leases.current("job")).isEmpty();
   }
+
+  @Test
+  void aHistoryLineTornByACrashIsSkipped() throws Exception {
+    RunHistory history = RunHistory.in(dir);
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    history.append(new RunRecord("job", t, 1, RunRecord.Status.SUCCEEDED, t, t, "me", "ok", null));
+    java.nio.file.Files.writeString(
+        history.file(), "{\"job\":\"job\",\"sched", java.nio.file.StandardOpenOption.APPEND);
+    java.nio.file.Files.writeString(history.file(), "\n", java.nio.file.StandardOpenOption.APPEND);
+    history.append(new RunRecord("job", t, 1, RunRecord.Status.FAILED, t, t, "me", null, "x"));
+    assertThat(history.runs("job"))
+        .extracting(RunRecord::status)
+        .containsExactly(RunRecord.Status.SUCCEEDED, RunRecord.Status.FAILED);
+  }
 }
