@@ -180,6 +180,17 @@ class RestSourceFactoryTest {
   }
 
   @Test
+  void aSourceEntryOfAPipelineConfigWithItsNameIsAccepted() throws Exception {
+    // PipelineConfig hands the factory the whole source entry, name and type included.
+    String entry = "name: crm\n" + CONFIG;
+    try (RestSource named = fromYaml(entry);
+        RestSource plain = fromYaml(CONFIG)) {
+      assertThat(named.resourceConfigs()).isEqualTo(plain.resourceConfigs());
+      assertThat(named.client()).isEqualTo(plain.client());
+    }
+  }
+
+  @Test
   void jsonConfigBuildsTheSameDeclarationsAsYaml() throws Exception {
     JsonNode tree = YAML.readTree(CONFIG);
     JsonNode viaJson = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(tree));

@@ -50,7 +50,7 @@ public final class RestConfigReader {
   }
 
   public RestSource.Builder read(JsonNode config) {
-    check(config, "", Set.of("type", "client", "resource_defaults", "resources"));
+    check(config, "", Set.of("name", "type", "client", "resource_defaults", "resources"));
     RestSource.Builder b = RestSource.builder(source);
     JsonNode client = config.get("client");
     if (client == null) {
