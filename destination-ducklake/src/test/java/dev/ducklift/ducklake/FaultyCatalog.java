@@ -35,15 +35,16 @@ final class FaultyCatalog implements UnaryOperator<Connection> {
           if (refused) {
             throw new SQLException("Connection refused", "08001");
           }
-          if (method.getName().equals("prepareStatement")
-              && args[0] instanceof String sql
-              && sql.contains("\"ducklake_snapshot\" VALUES")) {
-            return snapshotInsert((PreparedStatement) invoke(real, method, args));
-          }
-          if (method.getName().equals("prepareStatement")
-              && args[0] instanceof String sql
-              && sql.contains("\"ducklake_snapshot_changes\" VALUES")) {
-            return changesInsert((PreparedStatement) invoke(real, method, args));
+          if (method.getName().equals("prepareStatement") && args[0] instanceof String sql) {
+            // a commit may send several catalog statements as one batch
+            PreparedStatement ps = (PreparedStatement) invoke(real, method, args);
+            if (sql.contains("\"ducklake_snapshot_changes\" VALUES")) {
+              ps = changesInsert(ps);
+            }
+            if (sql.contains("\"ducklake_snapshot\" VALUES")) {
+              ps = snapshotInsert(ps);
+            }
+            return ps;
           }
           if (method.getName().equals("commit")) {
             CommitFault fault = commitFault;
@@ -63,6 +64,12 @@ final class FaultyCatalog implements UnaryOperator<Connection> {
             getClass().getClassLoader(), new Class<?>[] {Connection.class}, handler);
   }
 
+  private static boolean isExecute(java.lang.reflect.Method m) {
+    return m.getName().equals("executeUpdate")
+        || m.getName().equals("execute")
+        || m.getName().equals("executeBatch");
+  }
+
   private void lose() throws SQLException {
     if (refuseAfterCommitFault) {
       refusing = true;
@@ -73,8 +80,7 @@ final class FaultyCatalog implements UnaryOperator<Connection> {
   private PreparedStatement changesInsert(PreparedStatement real) {
     InvocationHandler handler =
         (proxy, method, args) -> {
-          if (method.getName().equals("executeUpdate")
-              && changesInsertLosses.getAndDecrement() > 0) {
+          if (isExecute(method) && changesInsertLosses.getAndDecrement() > 0) {
             throw new SQLException("An I/O error occurred while sending to the backend", "08006");
           }
           return invoke(real, method, args);
@@ -87,7 +93,7 @@ final class FaultyCatalog implements UnaryOperator<Connection> {
   private PreparedStatement snapshotInsert(PreparedStatement real) {
     InvocationHandler handler =
         (proxy, method, args) -> {
-          if (method.getName().equals("executeUpdate")) {
+          if (isExecute(method)) {
             snapshotInserts.incrementAndGet();
             if (snapshotInsertFailures.getAndDecrement() > 0) {
               throw new SQLException(

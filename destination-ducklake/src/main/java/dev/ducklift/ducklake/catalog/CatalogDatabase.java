@@ -254,6 +254,14 @@ public final class CatalogDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * The statement that takes the PostgreSQL commit lock of {@link #acquireCommitLock(Connection)},
+   * to be sent together with the reads that follow it; null on a DuckDB catalog.
+   */
+  public String commitLockSql() {
+    return duckdbRoot != null ? null : "SELECT pg_advisory_xact_lock(" + advisoryKey() + ")";
+  }
+
   /** Releases the in-process part of {@link #acquireCommitLock(Connection)}, if held. */
   public void releaseCommitLock() {
     if (duckdbRoot != null && commitLock.isHeldByCurrentThread()) {

@@ -90,6 +90,16 @@ final class ColumnStatsAccumulator {
   }
 
   /** Binds contains_null, contains_nan, min_value, max_value from parameter {@code first}. */
+  /** The values {@link #bind} binds, as {@link CatalogBatch} parameters. */
+  Object[] values() {
+    return new Object[] {
+      CatalogBatch.orNull(containsNull),
+      CatalogBatch.orNull(containsNan),
+      CatalogBatch.orNull(minUnknown ? null : min),
+      CatalogBatch.orNull(maxUnknown ? null : max)
+    };
+  }
+
   void bind(PreparedStatement ps, int first) throws SQLException {
     if (containsNull == null) {
       ps.setNull(first, Types.BOOLEAN);

@@ -683,9 +683,6 @@ public final class TransactionState {
       try (c) {
         c.setAutoCommit(false);
         try {
-          if (options.queueCommits()) {
-            db.acquireCommitLock(c);
-          }
           checkedUpTo = writeAttempt(c, a, checkedUpTo);
         } catch (SQLException e) {
           rollbackQuietly(c);
@@ -868,10 +865,138 @@ public final class TransactionState {
     }
   }
 
+  /** Table statistics as stored in the catalog, read before the new files are added. */
+  private record StoredStats(
+      long recordCount, long nextRowId, long fileSize, List<Object[]> columns) {}
+
+  /**
+   * Takes the commit lock (if commits queue) and reads, in one round trip on PostgreSQL, what the
+   * attempt depends on: the snapshots since {@code checkedUpTo} with their changes, the latest
+   * snapshot, and the stored statistics of the tables it appends to.
+   */
+  private CatalogReads.SnapshotRow readForAttempt(
+      Connection c, long checkedUpTo, List<SnapshotInfo> since, Map<Long, StoredStats> stats)
+      throws SQLException {
+    List<String> queries = new ArrayList<>();
+    String lock = options.queueCommits() ? db.commitLockSql() : null;
+    if (options.queueCommits() && lock == null) {
+      db.acquireCommitLock(c);
+    }
+    if (lock != null) {
+      queries.add(lock);
+    }
+    queries.add(
+        "SELECT s.snapshot_id, s.snapshot_time, s.schema_version, s.next_catalog_id,"
+            + " s.next_file_id, c.changes_made, c.author, c.commit_message, c.commit_extra_info"
+            + " FROM "
+            + db.table("ducklake_snapshot")
+            + " s LEFT JOIN "
+            + db.table("ducklake_snapshot_changes")
+            + " c ON c.snapshot_id = s.snapshot_id WHERE s.snapshot_id >= "
+            + checkedUpTo
+            + " ORDER BY s.snapshot_id");
+    StringBuilder ids = new StringBuilder();
+    for (TableModel t : tables) {
+      if (!t.files.isEmpty() && !t.created) {
+        ids.append(ids.length() == 0 ? "" : ", ").append(t.id());
+      }
+    }
+    if (ids.length() > 0) {
+      queries.add(
+          "SELECT ts.table_id, ts.record_count, ts.next_row_id, ts.file_size_bytes, cs.column_id,"
+              + " cs.contains_null, cs.contains_nan, cs.min_value, cs.max_value FROM "
+              + db.table("ducklake_table_stats")
+              + " ts LEFT JOIN "
+              + db.table("ducklake_table_column_stats")
+              + " cs ON cs.table_id = ts.table_id WHERE ts.table_id IN ("
+              + ids
+              + ")");
+    }
+    List<SnapshotInfo> rows = new ArrayList<>();
+    boolean together = db.dialect() == CatalogDatabase.Dialect.POSTGRES;
+    if (together) {
+      try (PreparedStatement ps = c.prepareStatement(String.join(";\n", queries))) {
+        boolean isResult = ps.execute();
+        for (int q = 0; q < queries.size(); q++) {
+          if (q > 0) {
+            isResult = ps.getMoreResults();
+          }
+          if (!isResult) {
+            throw new SQLException("The catalog returned no rows for a commit read");
+          }
+          try (ResultSet rs = ps.getResultSet()) {
+            readResult(q - (lock != null ? 1 : 0), rs, rows, stats);
+          }
+        }
+      }
+    } else {
+      for (int q = 0; q < queries.size(); q++) {
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery(queries.get(q))) {
+          readResult(q - (lock != null ? 1 : 0), rs, rows, stats);
+        }
+      }
+    }
+    if (rows.isEmpty() || rows.get(0).snapshotId() != checkedUpTo) {
+      // the snapshot checked up to was expired meanwhile: fall back to the separate reads
+      since.addAll(reads.snapshotsAfter(c, checkedUpTo));
+      return reads.latestSnapshot(c);
+    }
+    since.addAll(rows.subList(1, rows.size()));
+    SnapshotInfo last = rows.get(rows.size() - 1);
+    return new CatalogReads.SnapshotRow(
+        last.snapshotId(), last.schemaVersion(), last.nextCatalogId(), last.nextFileId());
+  }
+
+  private static void readResult(
+      int which, ResultSet rs, List<SnapshotInfo> rows, Map<Long, StoredStats> stats)
+      throws SQLException {
+    if (which == 0) {
+      while (rs.next()) {
+        rows.add(
+            new SnapshotInfo(
+                rs.getLong(1),
+                rs.getObject(2, java.time.OffsetDateTime.class),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9)));
+      }
+    } else if (which == 1) {
+      while (rs.next()) {
+        long table = rs.getLong(1);
+        StoredStats st = stats.get(table);
+        if (st == null) {
+          st = new StoredStats(rs.getLong(2), rs.getLong(3), rs.getLong(4), new ArrayList<>());
+          stats.put(table, st);
+        }
+        long col = rs.getLong(5);
+        if (rs.wasNull()) {
+          continue;
+        }
+        Boolean nulls = rs.getBoolean(6);
+        if (rs.wasNull()) {
+          nulls = null;
+        }
+        Boolean nan = rs.getBoolean(7);
+        if (rs.wasNull()) {
+          nan = null;
+        }
+        st.columns().add(new Object[] {col, nulls, nan, rs.getString(8), rs.getString(9)});
+      }
+    } else {
+      rs.next();
+    }
+  }
+
   private long writeAttempt(Connection c, Attempt a, long checkedUpTo) throws SQLException {
-    CatalogReads.SnapshotRow latest = reads.latestSnapshot(c);
-    if (latest.id() > checkedUpTo) {
-      List<SnapshotInfo> since = reads.snapshotsAfter(c, checkedUpTo);
+    List<SnapshotInfo> since = new ArrayList<>();
+    Map<Long, StoredStats> stats = new HashMap<>();
+    CatalogReads.SnapshotRow latest = readForAttempt(c, checkedUpTo, since, stats);
+    if (!since.isEmpty()) {
       checkConflicts(c, since);
       if (validator != null) {
         validator.validate(since, c);
@@ -908,40 +1033,41 @@ public final class TransactionState {
     a.nextFileId = nextFile;
     a.changes = changesMade();
 
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO "
-                + db.table("ducklake_snapshot")
-                + " VALUES (?, "
-                + snapshotTime()
-                + ", ?, ?, ?)")) {
-      ps.setLong(1, s);
-      ps.setLong(2, schemaVersion);
-      ps.setLong(3, nextCatalog);
-      ps.setLong(4, nextFile);
-      ps.executeUpdate();
+    CatalogBatch batch = new CatalogBatch(db.dialect() == CatalogDatabase.Dialect.POSTGRES);
+    batch.add(
+        "INSERT INTO "
+            + db.table("ducklake_snapshot")
+            + " VALUES (?, "
+            + snapshotTime()
+            + ", ?, ?, ?)",
+        s,
+        schemaVersion,
+        nextCatalog,
+        nextFile);
+    if (!newSchemas.isEmpty() || tables.stream().anyMatch(TableModel::hasCatalogChange)) {
+      // schema and table changes read their own update counts: send the snapshot row first
+      batch.flush(c);
     }
     writeSchemas(c, s);
     writeTables(c, s, schemaVersion);
     long fileId = latest.nextFileId();
     for (TableModel t : tables) {
       if (!t.files.isEmpty()) {
-        fileId = writeDataFiles(c, t, s, fileId, a);
+        fileId = writeDataFiles(batch, t, s, fileId, a, stats.get(t.id()));
       }
       if (!t.deletes.isEmpty()) {
+        batch.flush(c);
         fileId = writeDeletes(c, t, s, fileId, a);
       }
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO " + db.table("ducklake_snapshot_changes") + " VALUES (?, ?, ?, ?, ?)")) {
-      ps.setLong(1, s);
-      ps.setString(2, a.changes);
-      ps.setString(3, author);
-      ps.setString(4, commitMessage);
-      ps.setString(5, commitExtraInfo);
-      ps.executeUpdate();
-    }
+    batch.add(
+        "INSERT INTO " + db.table("ducklake_snapshot_changes") + " VALUES (?, ?, ?, ?, ?)",
+        s,
+        a.changes,
+        CatalogBatch.orNull(author),
+        CatalogBatch.orNull(commitMessage),
+        CatalogBatch.orNull(commitExtraInfo));
+    batch.flush(c);
     return checkedUpTo;
   }
 
@@ -1116,29 +1242,17 @@ public final class TransactionState {
     }
   }
 
-  private long writeDataFiles(Connection c, TableModel t, long s, long fileId, Attempt a)
-      throws SQLException {
+  private long writeDataFiles(
+      CatalogBatch batch, TableModel t, long s, long fileId, Attempt a, StoredStats stored) {
     long tableId = t.id();
     long recordCount = 0;
     long nextRowId = 0;
     long fileSize = 0;
-    boolean statsExist = false;
-    if (!t.created) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT record_count, next_row_id, file_size_bytes FROM "
-                  + db.table("ducklake_table_stats")
-                  + " WHERE table_id = ?")) {
-        ps.setLong(1, tableId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            statsExist = true;
-            recordCount = rs.getLong(1);
-            nextRowId = rs.getLong(2);
-            fileSize = rs.getLong(3);
-          }
-        }
-      }
+    boolean statsExist = !t.created && stored != null;
+    if (statsExist) {
+      recordCount = stored.recordCount();
+      nextRowId = stored.nextRowId();
+      fileSize = stored.fileSize();
     }
     Map<Long, String> leafTypes = new HashMap<>();
     Map<Long, String> leafNames = new HashMap<>();
@@ -1147,165 +1261,130 @@ public final class TransactionState {
     }
     Map<Long, ColumnStatsAccumulator> merged = new LinkedHashMap<>();
     if (statsExist) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT column_id, contains_null, contains_nan, min_value, max_value FROM "
-                  + db.table("ducklake_table_column_stats")
-                  + " WHERE table_id = ?")) {
-        ps.setLong(1, tableId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            long col = rs.getLong(1);
-            Boolean nulls = rs.getBoolean(2);
-            if (rs.wasNull()) {
-              nulls = null;
-            }
-            Boolean nan = rs.getBoolean(3);
-            if (rs.wasNull()) {
-              nan = null;
-            }
-            merged.put(
-                col,
-                ColumnStatsAccumulator.existing(
-                    leafTypes.get(col), nulls, nan, rs.getString(4), rs.getString(5)));
-          }
-        }
+      for (Object[] r : stored.columns()) {
+        long col = (Long) r[0];
+        merged.put(
+            col,
+            ColumnStatsAccumulator.existing(
+                leafTypes.get(col), (Boolean) r[1], (Boolean) r[2], (String) r[3], (String) r[4]));
       }
     }
     boolean newStats = !statsExist;
-    try (PreparedStatement df =
-            c.prepareStatement(
-                "INSERT INTO "
-                    + db.table("ducklake_data_file")
-                    + " VALUES (?, ?, ?, NULL, NULL, ?, true, 'parquet', ?, ?, ?, ?, NULL, NULL,"
-                    + " NULL, NULL)");
-        PreparedStatement fs =
-            c.prepareStatement(
-                "INSERT INTO "
-                    + db.table("ducklake_file_column_stats")
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
-      for (WrittenFile f : t.files) {
-        long id = fileId++;
-        long rowStart = nextRowId;
-        df.setLong(1, id);
-        df.setLong(2, tableId);
-        df.setLong(3, s);
-        df.setString(4, f.relativePath());
-        df.setLong(5, f.recordCount());
-        df.setLong(6, f.fileSizeBytes());
-        df.setLong(7, f.footerSize());
-        df.setLong(8, rowStart);
-        df.addBatch();
-        nextRowId += f.recordCount();
-        recordCount += f.recordCount();
-        fileSize += f.fileSizeBytes();
-        Map<String, ColumnStats> statsByName = new HashMap<>();
-        for (FileColumnStats cs : f.columnStats()) {
-          fs.setLong(1, id);
-          fs.setLong(2, tableId);
-          fs.setLong(3, cs.columnId());
-          setLong(fs, 4, cs.columnSizeBytes());
-          setLong(fs, 5, cs.valueCount());
-          setLong(fs, 6, cs.nullCount());
-          fs.setString(7, cs.minValue());
-          fs.setString(8, cs.maxValue());
-          if (cs.containsNan() == null) {
-            fs.setNull(9, java.sql.Types.BOOLEAN);
-          } else {
-            fs.setBoolean(9, cs.containsNan());
-          }
-          fs.addBatch();
-          ColumnStatsAccumulator acc = merged.get(cs.columnId());
-          if (acc == null && newStats) {
-            acc = ColumnStatsAccumulator.empty(leafTypes.get(cs.columnId()));
-            merged.put(cs.columnId(), acc);
-          }
-          if (acc != null) {
-            acc.add(cs);
-          }
-          statsByName.put(
-              leafNames.getOrDefault(cs.columnId(), Long.toString(cs.columnId())),
-              new ColumnStats(
-                  cs.columnId(),
-                  cs.valueCount(),
-                  cs.nullCount(),
-                  cs.minValue(),
-                  cs.maxValue(),
-                  cs.containsNan()));
+    String dataFileSql =
+        "INSERT INTO "
+            + db.table("ducklake_data_file")
+            + " VALUES (?, ?, ?, NULL, NULL, ?, true, 'parquet', ?, ?, ?, ?, NULL, NULL,"
+            + " NULL, NULL)";
+    String fileStatsSql =
+        "INSERT INTO "
+            + db.table("ducklake_file_column_stats")
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)";
+    for (WrittenFile f : t.files) {
+      long id = fileId++;
+      long rowStart = nextRowId;
+      batch.add(
+          dataFileSql,
+          id,
+          tableId,
+          s,
+          f.relativePath(),
+          f.recordCount(),
+          f.fileSizeBytes(),
+          f.footerSize(),
+          rowStart);
+      nextRowId += f.recordCount();
+      recordCount += f.recordCount();
+      fileSize += f.fileSizeBytes();
+      Map<String, ColumnStats> statsByName = new HashMap<>();
+      for (FileColumnStats cs : f.columnStats()) {
+        batch.add(
+            fileStatsSql,
+            id,
+            tableId,
+            cs.columnId(),
+            CatalogBatch.orNull(cs.columnSizeBytes()),
+            CatalogBatch.orNull(cs.valueCount()),
+            CatalogBatch.orNull(cs.nullCount()),
+            CatalogBatch.orNull(cs.minValue()),
+            CatalogBatch.orNull(cs.maxValue()),
+            CatalogBatch.orNull(cs.containsNan()));
+        ColumnStatsAccumulator acc = merged.get(cs.columnId());
+        if (acc == null && newStats) {
+          acc = ColumnStatsAccumulator.empty(leafTypes.get(cs.columnId()));
+          merged.put(cs.columnId(), acc);
         }
-        a.files.add(
-            new DataFileInfo(
-                id,
-                tableId,
-                f.absolutePath(),
-                f.recordCount(),
-                f.fileSizeBytes(),
-                rowStart,
-                s,
-                0,
-                null,
-                statsByName));
-        a.rowsInserted += f.recordCount();
+        if (acc != null) {
+          acc.add(cs);
+        }
+        statsByName.put(
+            leafNames.getOrDefault(cs.columnId(), Long.toString(cs.columnId())),
+            new ColumnStats(
+                cs.columnId(),
+                cs.valueCount(),
+                cs.nullCount(),
+                cs.minValue(),
+                cs.maxValue(),
+                cs.containsNan()));
       }
-      df.executeBatch();
-      fs.executeBatch();
+      a.files.add(
+          new DataFileInfo(
+              id,
+              tableId,
+              f.absolutePath(),
+              f.recordCount(),
+              f.fileSizeBytes(),
+              rowStart,
+              s,
+              0,
+              null,
+              statsByName));
+      a.rowsInserted += f.recordCount();
     }
     if (newStats) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO " + db.table("ducklake_table_stats") + " VALUES (?, ?, ?, ?)")) {
-        ps.setLong(1, tableId);
-        ps.setLong(2, recordCount);
-        ps.setLong(3, nextRowId);
-        ps.setLong(4, fileSize);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO "
-                  + db.table("ducklake_table_column_stats")
-                  + " VALUES (?, ?, ?, ?, ?, ?, NULL)")) {
-        for (Map.Entry<Long, ColumnStatsAccumulator> e : merged.entrySet()) {
-          ps.setLong(1, tableId);
-          ps.setLong(2, e.getKey());
-          e.getValue().bind(ps, 3);
-          ps.addBatch();
-        }
-        ps.executeBatch();
+      batch.add(
+          "INSERT INTO " + db.table("ducklake_table_stats") + " VALUES (?, ?, ?, ?)",
+          tableId,
+          recordCount,
+          nextRowId,
+          fileSize);
+      for (Map.Entry<Long, ColumnStatsAccumulator> e : merged.entrySet()) {
+        Object[] v = e.getValue().values();
+        batch.add(
+            "INSERT INTO "
+                + db.table("ducklake_table_column_stats")
+                + " VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            tableId,
+            e.getKey(),
+            v[0],
+            v[1],
+            v[2],
+            v[3]);
       }
     } else {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE "
-                  + db.table("ducklake_table_stats")
-                  + " SET record_count = ?, next_row_id = ?, file_size_bytes = ? WHERE table_id ="
-                  + " ?")) {
-        ps.setLong(1, recordCount);
-        ps.setLong(2, nextRowId);
-        ps.setLong(3, fileSize);
-        ps.setLong(4, tableId);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE "
-                  + db.table("ducklake_table_column_stats")
-                  + " SET contains_null = ?, contains_nan = ?, min_value = ?, max_value = ? WHERE"
-                  + " table_id = ? AND column_id = ?")) {
-        boolean any = false;
-        for (Map.Entry<Long, ColumnStatsAccumulator> e : merged.entrySet()) {
-          if (!e.getValue().changed()) {
-            continue;
-          }
-          e.getValue().bind(ps, 1);
-          ps.setLong(5, tableId);
-          ps.setLong(6, e.getKey());
-          ps.addBatch();
-          any = true;
+      batch.add(
+          "UPDATE "
+              + db.table("ducklake_table_stats")
+              + " SET record_count = ?, next_row_id = ?, file_size_bytes = ? WHERE table_id = ?",
+          recordCount,
+          nextRowId,
+          fileSize,
+          tableId);
+      for (Map.Entry<Long, ColumnStatsAccumulator> e : merged.entrySet()) {
+        if (!e.getValue().changed()) {
+          continue;
         }
-        if (any) {
-          ps.executeBatch();
-        }
+        Object[] v = e.getValue().values();
+        batch.add(
+            "UPDATE "
+                + db.table("ducklake_table_column_stats")
+                + " SET contains_null = ?, contains_nan = ?, min_value = ?, max_value = ? WHERE"
+                + " table_id = ? AND column_id = ?",
+            v[0],
+            v[1],
+            v[2],
+            v[3],
+            tableId,
+            e.getKey());
       }
     }
     if (a.marker == null && !t.files.isEmpty()) {
