@@ -30,6 +30,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -181,20 +182,24 @@ public final class DuckLakeDestination implements Destination {
     if (!LakeCatalog.exists(l, STATE_TABLE)) {
       return Optional.empty();
     }
-    String rows =
-        Sql.liveRows(
-            l.liveDataFiles(STATE_TABLE),
-            List.of("state_json", "committed_at"),
-            "pipeline_name = " + Sql.literal(pipelineName));
-    if (rows == null) {
-      return Optional.empty();
-    }
-    try (Connection c = scratch();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT state_json FROM (" + rows + ") ORDER BY committed_at DESC LIMIT 1")) {
-      return rs.next() ? Optional.of(PipelineState.fromJson(rs.getString(1))) : Optional.empty();
+    Map<String, Long> columns = LakeCatalog.scanColumns(l, STATE_TABLE);
+    try (Connection c = scratch()) {
+      String rows =
+          Sql.liveRows(
+              c,
+              l.liveDataFiles(STATE_TABLE),
+              columns,
+              List.of("state_json", "committed_at"),
+              "pipeline_name = " + Sql.literal(pipelineName));
+      if (rows == null) {
+        return Optional.empty();
+      }
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT state_json FROM (" + rows + ") ORDER BY committed_at DESC LIMIT 1")) {
+        return rs.next() ? Optional.of(PipelineState.fromJson(rs.getString(1))) : Optional.empty();
+      }
     } catch (SQLException e) {
       throw new DuckliftException(
           "Cannot read the state of pipeline '"
@@ -227,18 +232,21 @@ public final class DuckLakeDestination implements Destination {
         files.add(f);
       }
     }
-    String rows =
-        Sql.liveRows(
-            files,
-            List.of("pipeline_name", "load_id"),
-            "pipeline_name = "
-                + Sql.literal(pipelineName)
-                + " AND load_id = "
-                + Sql.literal(loadId));
-    if (rows == null) {
-      return false;
-    }
+    Map<String, Long> columns = LakeCatalog.scanColumns(l, LOADS_TABLE);
     try (Connection c = scratch()) {
+      String rows =
+          Sql.liveRows(
+              c,
+              files,
+              columns,
+              List.of("pipeline_name", "load_id"),
+              "pipeline_name = "
+                  + Sql.literal(pipelineName)
+                  + " AND load_id = "
+                  + Sql.literal(loadId));
+      if (rows == null) {
+        return false;
+      }
       return Sql.count(c, "SELECT count(*) FROM (" + rows + ")") > 0;
     } catch (SQLException e) {
       throw new DuckliftException(

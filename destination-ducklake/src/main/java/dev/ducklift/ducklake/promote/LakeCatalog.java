@@ -47,6 +47,80 @@ final class LakeCatalog {
     }
   }
 
+  /**
+   * The live table's top-level columns, name to column id, for scans that map Parquet columns by
+   * field id. Refuses a table holding rows inlined in the catalog (written by the official
+   * extension): the promote stage reads only Parquet files and would miss them.
+   */
+  static Map<String, Long> scanColumns(DuckLake lake, TableName table) {
+    CatalogDatabase db = lake.catalog();
+    String sql =
+        "SELECT c.column_name, c.column_id, t.table_id FROM "
+            + db.table("ducklake_column")
+            + " c JOIN "
+            + db.table("ducklake_table")
+            + " t ON t.table_id = c.table_id AND t.end_snapshot IS NULL JOIN "
+            + db.table("ducklake_schema")
+            + " s ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL"
+            + " WHERE s.schema_name = ? AND t.table_name = ? AND c.end_snapshot IS NULL"
+            + " AND c.parent_column IS NULL ORDER BY c.column_order";
+    Map<String, Long> out = new LinkedHashMap<>();
+    Long tableId = null;
+    try (Connection c = db.connect()) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, table.schema());
+        ps.setString(2, table.name());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getLong(2));
+            tableId = rs.getLong(3);
+          }
+        }
+      }
+      if (tableId != null && hasInlinedRows(db, c, tableId)) {
+        throw new DuckLakeException(
+            "Cannot promote into table "
+                + table
+                + ": it holds rows inlined in the catalog (written by the official extension),"
+                + " which the promote stage does not read; flush them to Parquet first (CALL"
+                + " ducklake_flush_inlined_data)");
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read the columns of table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean hasInlinedRows(CatalogDatabase db, Connection c, long tableId)
+      throws SQLException {
+    List<String> inlined = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT table_name FROM "
+                + db.table("ducklake_inlined_data_tables")
+                + " WHERE table_id = ?")) {
+      ps.setLong(1, tableId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          inlined.add(rs.getString(1));
+        }
+      }
+    }
+    for (String name : inlined) {
+      try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM " + db.table(name) + " WHERE end_snapshot IS NULL");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whether a live table exists. */
   static boolean exists(DuckLake lake, TableName table) {
     return !columns(lake, table).isEmpty();

@@ -207,7 +207,9 @@ final class LoadWriter {
     } else {
       Candidates c = candidates(name, t, batch);
       note = c.note();
-      String lakeKeys = Sql.liveRows(c.files(), t.primaryKey(), c.rowFilter());
+      String lakeKeys =
+          Sql.liveRows(
+              work, c.files(), LakeCatalog.scanColumns(lake, name), t.primaryKey(), c.rowFilter());
       if (lakeKeys == null) {
         Sql.execute(work, "CREATE TEMP TABLE " + rows + " AS SELECT * FROM " + batch);
       } else {
@@ -241,7 +243,9 @@ final class LoadWriter {
           String ids = temp("ids");
           String lakeIds =
               Sql.liveRows(
+                  work,
                   lake.liveDataFiles(name),
+                  LakeCatalog.scanColumns(lake, name),
                   List.of(TableSchema.ROW_ID),
                   quote(TableSchema.PARENT_ID) + " IN (SELECT \"_dl_id\" FROM " + parentIds + ")");
           Sql.execute(
@@ -509,7 +513,9 @@ final class LoadWriter {
           lake.liveDataFiles(check.table()).stream()
               .filter(f -> f.beginSnapshot() > baseSnapshot)
               .toList();
-      String lakeKeys = Sql.liveRows(added, check.keys(), null);
+      String lakeKeys =
+          Sql.liveRows(
+              work, added, LakeCatalog.scanColumns(lake, check.table()), check.keys(), null);
       if (lakeKeys == null) {
         continue;
       }

@@ -113,6 +113,47 @@ class DuckLakeDestinationIT {
   }
 
   @Test
+  void insertNewFindsExistingKeysByFieldIdAfterTheKeyColumnWasRenamedInTheLake() {
+    List<Map<String, Object>> first = new ArrayList<>();
+    IntStream.rangeClosed(1, 10).forEach(i -> first.add(event(i, i, "a" + i)));
+    run("w", events(WriteDisposition.INSERT_NEW, first));
+    // another tool renames the key column: the Parquet files keep the old physical name "id"
+    withLake(
+        lake ->
+            lake.newTransaction()
+                .renameColumn(TableName.of("main", "events"), "id", "event_id")
+                .commit());
+
+    List<Map<String, Object>> second = new ArrayList<>();
+    for (int i = 6; i <= 15; i++) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("event_id", i);
+      m.put("ts", (long) i);
+      m.put("value", "b" + i);
+      second.add(m);
+    }
+    ResourceSpec spec =
+        ResourceSpec.builder("events")
+            .primaryKey("event_id")
+            .writeDisposition(WriteDisposition.INSERT_NEW)
+            .incremental(Incremental.on("ts").withLag(100L))
+            .build();
+    TableRunResult t = run("w", Resources.ofRecords(spec, second, 7)).table("events").orElseThrow();
+    assertThat(t.rowsInserted()).isEqualTo(5);
+    assertThat(t.skippedDuplicates()).isEqualTo(5);
+
+    List<String> want = new ArrayList<>();
+    IntStream.rangeClosed(1, 10).forEach(i -> want.add(i + "|a" + i));
+    IntStream.rangeClosed(11, 15).forEach(i -> want.add(i + "|b" + i));
+    withLake(
+        lake -> {
+          assertThat(LakeRows.query(lake, "SELECT event_id, value FROM main.events ORDER BY 1"))
+              .containsExactlyElementsOf(want);
+          LakeRows.assertVerifies(lake);
+        });
+  }
+
+  @Test
   void aFreshWorkingDirectoryRestoresTheStateFromTheLake() {
     List<Map<String, Object>> first = new ArrayList<>();
     IntStream.rangeClosed(1, 5).forEach(i -> first.add(event(i, i * 10L, "a")));
