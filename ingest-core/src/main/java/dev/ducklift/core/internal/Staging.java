@@ -59,6 +59,11 @@ public final class Staging implements AutoCloseable {
         // Staged rows live for one load: letting the WAL grow instead of checkpointing it into
         // the database file while a load is written avoids rewriting data that is dropped soon.
         st.execute("SET checkpoint_threshold = '1GB'");
+        // Appends spill full row groups to the file as they arrive, and choosing a compression
+        // for every column segment (dictionary, FSST, bitpacking analysis) is most of the cost
+        // of an append. Staged rows are read once, by the promote, and then dropped: storing
+        // them uncompressed costs file space only for a load's lifetime.
+        st.execute("SET force_compression = 'uncompressed'");
         st.execute(
             "CREATE TABLE IF NOT EXISTS main."
                 + JOURNAL
