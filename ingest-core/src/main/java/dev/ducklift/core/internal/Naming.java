@@ -51,7 +51,7 @@ public final class Naming {
    * not a letter or digit becomes {@code _}, runs of {@code _} collapse to one (so {@code __} only
    * ever means nesting), a leading digit gets a {@code _} prefix, and an empty result is {@code _}.
    */
-  static String snakeCase(String raw) {
+  public static String snakeCase(String raw) {
     StringBuilder out = new StringBuilder(raw.length() + 4);
     int n = raw.length();
     for (int i = 0; i < n; i++) {

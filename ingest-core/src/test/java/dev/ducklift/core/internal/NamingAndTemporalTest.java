@@ -9,6 +9,28 @@ import org.junit.jupiter.api.Test;
 class NamingAndTemporalTest {
 
   @Test
+  void thePublicSnakeCaseIsTheNormalizersAndIsIdempotent() {
+    for (String raw :
+        java.util.List.of(
+            "userId",
+            "HTTPStatusCode",
+            "first name",
+            "a-b.c",
+            "a__b",
+            "1st",
+            "_id",
+            "!!!",
+            "Straße",
+            "eventTimestamp_",
+            "x9Y",
+            "")) {
+      String once = dev.ducklift.core.Identifiers.snakeCase(raw);
+      assertThat(once).isEqualTo(Naming.snakeCase(raw));
+      assertThat(dev.ducklift.core.Identifiers.snakeCase(once)).as(raw).isEqualTo(once);
+    }
+  }
+
+  @Test
   void snakeCaseHandlesCamelCaseAcronymsPunctuationAndDigits() {
     assertThat(Naming.snakeCase("userId")).isEqualTo("user_id");
     assertThat(Naming.snakeCase("HTTPStatusCode")).isEqualTo("http_status_code");

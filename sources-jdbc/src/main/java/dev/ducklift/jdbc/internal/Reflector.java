@@ -3,6 +3,7 @@ package dev.ducklift.jdbc.internal;
 import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.Identifiers;
 import dev.ducklift.core.Incremental;
 import dev.ducklift.core.ResourceSpec;
 import dev.ducklift.core.WriteDisposition;
@@ -196,7 +197,7 @@ public final class Reflector {
         warnings.add(warning);
         LOG.warn(warning);
       }
-      MappedColumn mapped = new MappedColumn(column, mapping, ColumnNames.recordKey(column.name()));
+      MappedColumn mapped = new MappedColumn(column, mapping, Identifiers.snakeCase(column.name()));
       for (MappedColumn other : byName.values()) {
         if (other.key().equals(mapped.key())) {
           throw new DuckliftException(
