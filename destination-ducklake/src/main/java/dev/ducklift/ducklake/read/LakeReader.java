@@ -886,12 +886,19 @@ public final class LakeReader implements AutoCloseable {
   }
 
   /**
-   * The rows inserted into and deleted from a table between two snapshots, computed snapshot by
-   * snapshot: each row carries the snapshot that made the change, its row id, {@code change_type}
-   * ({@code insert} or {@code delete}) and the table's columns at {@code toSnapshot}. An update
-   * appears as a delete and an insert of the same row id.
+   * The rows inserted into and deleted from a table by the snapshots {@code fromSnapshot} through
+   * {@code toSnapshot}, both included, computed snapshot by snapshot (like the extension's {@code
+   * ducklake_table_changes}, whose start snapshot is also included): each row carries the snapshot
+   * that made the change ({@code snapshot_id}), its row id ({@code rowid}), {@code change_type} and
+   * the table's columns at {@code toSnapshot}. A range of one snapshot, {@code [s, s]}, gives
+   * exactly the changes of {@code s}; a range equals the union of its single-snapshot ranges.
    *
-   * @param fromSnapshot exclusive lower bound
+   * <p>Unlike the extension, which reports a row id deleted and inserted by the same snapshot as
+   * {@code update_preimage} and {@code update_postimage}, {@code change_type} here is only {@code
+   * insert} or {@code delete}: an update appears as a {@code delete} of the old values and an
+   * {@code insert} of the new ones with the same row id and snapshot.
+   *
+   * @param fromSnapshot inclusive lower bound: its own changes are part of the result
    * @param toSnapshot inclusive upper bound
    */
   public QueryResult tableChanges(

@@ -201,7 +201,7 @@ public final class LakeSession implements AutoCloseable {
     List<Snapshot> range = new ArrayList<>();
     Snapshot base = null;
     for (Snapshot s : reader.snapshots()) {
-      if (s.id() <= fromSnapshot) {
+      if (s.id() < fromSnapshot) {
         base = s;
       } else if (s.id() <= toSnapshot) {
         range.add(s);

@@ -162,12 +162,16 @@ class LakeReaderIT {
   @Test
   void reportsInsertsAndDeletesBetweenSnapshots() {
     try (var lake = open("03-inlined")) {
-      QueryResult changes = lake.reader().tableChanges("main", "readings", 1, 4);
+      QueryResult changes = lake.reader().tableChanges("main", "readings", 2, 4);
       assertThat(changes.columns())
           .containsExactly("snapshot_id", "rowid", "change_type", "sensor", "ts", "value");
       assertThat(changes.rows())
           .extracting(r -> r.get(0) + " " + r.get(2) + " " + r.get(3))
           .containsExactly("2 insert a", "2 insert b", "3 insert c", "4 delete b");
+      assertThat(lake.reader().tableChanges("main", "readings", 2, 2).rows())
+          .extracting(r -> r.get(0) + " " + r.get(2) + " " + r.get(3))
+          .as("the start snapshot is included, as in ducklake_table_changes")
+          .containsExactly("2 insert a", "2 insert b");
     }
     try (var lake = open("02-deletes-updates")) {
       LakeReader reader = lake.reader();
@@ -181,7 +185,7 @@ class LakeReaderIT {
                             + " AND event_timestamp >= TIMESTAMPTZ '2025-01-01 00:40:00+00'")
                     .scalar();
       }
-      QueryResult changes = reader.tableChanges("main", "events", 5, 6);
+      QueryResult changes = reader.tableChanges("main", "events", 6, 6);
       List<List<Object>> inserts =
           changes.rows().stream().filter(r -> r.get(2).equals("insert")).toList();
       List<List<Object>> deletes =
