@@ -1,9 +1,9 @@
 package dev.ducklift.ducklake;
 
 import dev.ducklift.core.schema.DataType;
+import dev.ducklift.ducklake.read.LakeTypes;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,36 +65,10 @@ public sealed interface LakeType
   /** A primitive type such as {@code int32}, {@code varchar} or {@code decimal(10,2)}. */
   record Primitive(String ducklakeName) implements LakeType {
     private static final Pattern DECIMAL = Pattern.compile("decimal\\((\\d+),(\\d+)\\)");
-    private static final Map<String, String> DUCKDB =
-        Map.ofEntries(
-            Map.entry("boolean", "BOOLEAN"),
-            Map.entry("int8", "TINYINT"),
-            Map.entry("int16", "SMALLINT"),
-            Map.entry("int32", "INTEGER"),
-            Map.entry("int64", "BIGINT"),
-            Map.entry("int128", "HUGEINT"),
-            Map.entry("uint8", "UTINYINT"),
-            Map.entry("uint16", "USMALLINT"),
-            Map.entry("uint32", "UINTEGER"),
-            Map.entry("uint64", "UBIGINT"),
-            Map.entry("uint128", "UHUGEINT"),
-            Map.entry("float32", "FLOAT"),
-            Map.entry("float64", "DOUBLE"),
-            Map.entry("date", "DATE"),
-            Map.entry("time", "TIME"),
-            Map.entry("time_ns", "TIME_NS"),
-            Map.entry("timetz", "TIMETZ"),
-            Map.entry("timestamp", "TIMESTAMP"),
-            Map.entry("timestamp_us", "TIMESTAMP"),
-            Map.entry("timestamp_s", "TIMESTAMP_S"),
-            Map.entry("timestamp_ms", "TIMESTAMP_MS"),
-            Map.entry("timestamp_ns", "TIMESTAMP_NS"),
-            Map.entry("timestamptz", "TIMESTAMPTZ"),
-            Map.entry("interval", "INTERVAL"),
-            Map.entry("varchar", "VARCHAR"),
-            Map.entry("json", "JSON"),
-            Map.entry("blob", "BLOB"),
-            Map.entry("uuid", "UUID"));
+
+    /** Readable types that Ducklift does not write (1.0 features it has no values for). */
+    private static final java.util.Set<String> NOT_WRITTEN =
+        java.util.Set.of("variant", "geometry");
 
     public Primitive {
       Objects.requireNonNull(ducklakeName, "ducklakeName");
@@ -106,13 +80,13 @@ public sealed interface LakeType
         if (p < 1 || p > 38 || s > p) {
           throw new DuckLakeException("Unsupported DuckLake type " + ducklakeName);
         }
-      } else if (!DUCKDB.containsKey(ducklakeName)) {
+      } else if (!LakeTypes.isKnownPrimitive(ducklakeName) || NOT_WRITTEN.contains(ducklakeName)) {
         throw new DuckLakeException(
             "Unsupported DuckLake column type '"
                 + ducklakeName
-                + "'; Ducklift writes "
-                + DUCKDB.keySet()
-                + ", decimal(P,S), list, struct and map");
+                + "'; Ducklift writes the DuckLake 1.0 primitive types except "
+                + NOT_WRITTEN
+                + ", plus decimal(P,S), list, struct and map");
       }
     }
 
@@ -131,11 +105,7 @@ public sealed interface LakeType
 
     @Override
     public String duckdbType() {
-      Matcher m = DECIMAL.matcher(ducklakeName);
-      if (m.matches()) {
-        return "DECIMAL(" + m.group(1) + "," + m.group(2) + ")";
-      }
-      return DUCKDB.get(ducklakeName);
+      return LakeTypes.duckdbPrimitive(ducklakeName);
     }
   }
 
