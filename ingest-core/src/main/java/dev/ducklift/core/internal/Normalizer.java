@@ -928,41 +928,7 @@ public final class Normalizer {
   }
 
   static Object scalarOf(JsonNode node) {
-    if (node == null || node.isNull() || node.isMissingNode()) {
-      return null;
-    }
-    if (node.isTextual()) {
-      return node.textValue();
-    }
-    if (node.isBoolean()) {
-      return node.booleanValue();
-    }
-    if (node.isInt() || node.isShort()) {
-      return node.intValue();
-    }
-    if (node.isLong()) {
-      return node.longValue();
-    }
-    if (node.isBigInteger()) {
-      return node.bigIntegerValue();
-    }
-    if (node.isBigDecimal()) {
-      return node.decimalValue();
-    }
-    if (node.isFloatingPointNumber()) {
-      return node.doubleValue();
-    }
-    if (node.isBinary()) {
-      try {
-        return node.binaryValue();
-      } catch (java.io.IOException e) {
-        return node.asText();
-      }
-    }
-    if (node.isPojo()) {
-      return ((com.fasterxml.jackson.databind.node.POJONode) node).getPojo();
-    }
-    return node.asText();
+    return dev.ducklift.core.JsonValues.scalar(node);
   }
 
   // ---- errors -------------------------------------------------------------------------------

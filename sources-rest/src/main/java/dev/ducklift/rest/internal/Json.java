@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ducklift.core.JsonValues;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -214,52 +215,7 @@ public final class Json {
 
   /** Converts a JSON tree into maps, lists, strings, booleans and exact numbers. */
   public static Object toJava(JsonNode node) {
-    if (node == null || node.isNull() || node.isMissingNode()) {
-      return null;
-    }
-    if (node.isObject()) {
-      Map<String, Object> map = new LinkedHashMap<>(Math.max(4, node.size() * 4 / 3 + 1));
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        map.put(e.getKey(), toJava(e.getValue()));
-      }
-      return map;
-    }
-    if (node.isArray()) {
-      List<Object> list = new ArrayList<>(node.size());
-      for (JsonNode element : node) {
-        list.add(toJava(element));
-      }
-      return list;
-    }
-    if (node.isTextual()) {
-      return node.textValue();
-    }
-    if (node.isBoolean()) {
-      return node.booleanValue();
-    }
-    if (node.isInt()) {
-      return node.intValue();
-    }
-    if (node.isLong()) {
-      return node.longValue();
-    }
-    if (node.isBigInteger()) {
-      return node.bigIntegerValue();
-    }
-    if (node.isBigDecimal()) {
-      return node.decimalValue();
-    }
-    if (node.isNumber()) {
-      return node.numberValue();
-    }
-    if (node.isBinary()) {
-      try {
-        return node.binaryValue();
-      } catch (IOException e) {
-        return node.asText();
-      }
-    }
-    return node.asText();
+    return JsonValues.toJava(node);
   }
 
   /** A JSON node for a Java value (used to put placeholders and cursors into bodies). */
