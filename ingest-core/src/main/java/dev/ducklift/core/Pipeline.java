@@ -38,6 +38,12 @@ public final class Pipeline implements AutoCloseable {
   /** Default number of rows (all tables of a load) between two staging checkpoints. */
   public static final long DEFAULT_CHECKPOINT_ROWS = 50_000;
 
+  /** Default number of resources extracted at once (see {@link Builder#parallelism(int)}). */
+  public static final int DEFAULT_PARALLELISM = 4;
+
+  /** The largest accepted {@link Builder#parallelism(int)}. */
+  public static final int MAX_PARALLELISM = 256;
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
   private final String name;
@@ -48,6 +54,7 @@ public final class Pipeline implements AutoCloseable {
   private final PipelineListener listener;
   private final long checkpointRows;
   private final int checkpointPages;
+  private final int parallelism;
   private volatile boolean cancelled;
 
   private Pipeline(Builder b) {
@@ -74,6 +81,7 @@ public final class Pipeline implements AutoCloseable {
         b.listeners.size() == 1 ? b.listeners.get(0) : new Listeners(List.copyOf(b.listeners));
     this.checkpointRows = b.checkpointRows;
     this.checkpointPages = b.checkpointPages;
+    this.parallelism = b.parallelism;
   }
 
   /** Starts a builder for a pipeline named {@code name} (letters, digits, {@code _ . -}). */
@@ -106,14 +114,29 @@ public final class Pipeline implements AutoCloseable {
     return checkpointPages;
   }
 
+  /** How many resources are extracted at once (1: one after another). */
+  public int parallelism() {
+    return parallelism;
+  }
+
   /**
    * Runs the pipeline once: first finishes loads left staged by an earlier run (promoting them
    * unless the destination already has them), then extracts, normalizes, stages, promotes and
-   * finishes each resource in order.
+   * finishes each resource. Up to {@link #parallelism()} resources extract (fetch, read, parse) at
+   * once, each at most a few pages ahead of the runtime; normalizing, staging and promoting stay
+   * one load at a time, in resource order.
+   *
+   * <p>A failing resource does not stop the others: the run goes on with the remaining resources
+   * and then throws a {@link RunFailedException} naming every failed resource and holding the
+   * result of the loads that completed. Loads finished before or beside a failure stay committed,
+   * and the next run resumes the failed resources. Cancelling stops every extraction and fails the
+   * run at once.
    *
    * @return what the run did
-   * @throws DuckliftException naming the resource, table, page or row when a resource fails; loads
-   *     finished before stay committed and the next run resumes
+   * @throws RunFailedException when one or more resources failed (its message is that of the single
+   *     failure, or names every failed resource)
+   * @throws DuckliftException when the run was cancelled or a load left by an earlier run could not
+   *     be finished
    */
   public RunResult run() {
     cancelled = false;
@@ -125,6 +148,7 @@ public final class Pipeline implements AutoCloseable {
             listener,
             checkpointRows,
             checkpointPages,
+            parallelism,
             () -> cancelled)
         .run();
   }
@@ -180,6 +204,7 @@ public final class Pipeline implements AutoCloseable {
     private final List<PipelineListener> listeners = new ArrayList<>();
     private long checkpointRows = DEFAULT_CHECKPOINT_ROWS;
     private int checkpointPages = 0;
+    private int parallelism = DEFAULT_PARALLELISM;
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name");
@@ -244,6 +269,23 @@ public final class Pipeline implements AutoCloseable {
         throw new IllegalArgumentException("Checkpoint interval must be >= 0 pages: " + pages);
       }
       this.checkpointPages = pages;
+      return this;
+    }
+
+    /**
+     * Extracts up to {@code resources} resources at once (default {@value
+     * Pipeline#DEFAULT_PARALLELISM}). While the runtime normalizes, stages and promotes one
+     * resource, the next ones already fetch their pages, each at most a few pages ahead (then it
+     * waits), so memory stays bounded. {@code 1} extracts one resource after another; with more,
+     * resources of one source may extract on different threads at the same time, so state a source
+     * shares between them must be thread-safe.
+     */
+    public Builder parallelism(int resources) {
+      if (resources < 1 || resources > MAX_PARALLELISM) {
+        throw new IllegalArgumentException(
+            "Parallelism must be between 1 and " + MAX_PARALLELISM + ": " + resources);
+      }
+      this.parallelism = resources;
       return this;
     }
 

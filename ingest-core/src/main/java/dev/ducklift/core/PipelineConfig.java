@@ -28,6 +28,7 @@ import java.util.TreeMap;
  * working_directory: work/events     # staging + state; default .ducklift/<name>
  * checkpoint_every: 50000            # rows between staging checkpoints (optional)
  * checkpoint_every_pages: 0          # pages between staging checkpoints, 0 = off (optional)
+ * parallelism: 4                     # resources extracted at once, 1 = one after another (optional)
  * secrets_file: secrets.yaml         # resolves secrets:key references (optional)
  * destination:                       # optional here; else pass one to toBuilder(destination)
  *   type: ducklake                   # a DestinationFactory type; the node goes to the factory
@@ -51,6 +52,7 @@ public final class PipelineConfig {
   private final Path workingDirectory;
   private final long checkpointEvery;
   private final int checkpointEveryPages;
+  private final int parallelism;
   private final JsonNode destination;
   private final List<JsonNode> sources;
   private final SecretResolver secrets;
@@ -73,6 +75,10 @@ public final class PipelineConfig {
         root.hasNonNull("checkpoint_every_pages")
             ? (int) root.get("checkpoint_every_pages").asLong()
             : 0;
+    this.parallelism =
+        root.hasNonNull("parallelism")
+            ? parallelism(root.get("parallelism"), origin)
+            : Pipeline.DEFAULT_PARALLELISM;
     this.destination = root.hasNonNull("destination") ? root.get("destination") : null;
     List<JsonNode> list = new ArrayList<>();
     JsonNode sourcesNode = root.path("sources");
@@ -151,6 +157,11 @@ public final class PipelineConfig {
     return checkpointEveryPages;
   }
 
+  /** How many resources are extracted at once ({@code parallelism}). */
+  public int parallelism() {
+    return parallelism;
+  }
+
   public SecretResolver secrets() {
     return secrets;
   }
@@ -219,8 +230,8 @@ public final class PipelineConfig {
   }
 
   /**
-   * A pipeline builder holding this config's name, working directory, checkpoint intervals, sources
-   * and destination (the destination only when the config declares one).
+   * A pipeline builder holding this config's name, working directory, checkpoint intervals,
+   * parallelism, sources and destination (the destination only when the config declares one).
    */
   public Pipeline.Builder toBuilder() {
     Pipeline.Builder builder = baseBuilder();
@@ -245,7 +256,8 @@ public final class PipelineConfig {
         Pipeline.builder(name)
             .workingDirectory(workingDirectory)
             .checkpointEvery(checkpointEvery)
-            .checkpointEveryPages(checkpointEveryPages);
+            .checkpointEveryPages(checkpointEveryPages)
+            .parallelism(parallelism);
     createSources().forEach(builder::source);
     return builder;
   }
@@ -265,6 +277,20 @@ public final class PipelineConfig {
           "Pipeline config " + origin + ": '" + field + "' must be a positive integer");
     }
     return value.asLong();
+  }
+
+  private static int parallelism(JsonNode value, String origin) {
+    long n = positive(value, "parallelism", origin);
+    if (n > Pipeline.MAX_PARALLELISM) {
+      throw new DuckliftException(
+          "Pipeline config "
+              + origin
+              + ": 'parallelism' must be at most "
+              + Pipeline.MAX_PARALLELISM
+              + ", got "
+              + n);
+    }
+    return (int) n;
   }
 
   @Override

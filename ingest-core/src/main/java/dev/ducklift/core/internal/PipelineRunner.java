@@ -7,6 +7,7 @@ import dev.ducklift.core.Page;
 import dev.ducklift.core.PipelineListener;
 import dev.ducklift.core.Resource;
 import dev.ducklift.core.ResourceSpec;
+import dev.ducklift.core.RunFailedException;
 import dev.ducklift.core.RunResult;
 import dev.ducklift.core.TableRunResult;
 import dev.ducklift.core.WriteDisposition;
@@ -29,10 +30,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * Runs a pipeline once: finishes pending staged loads, then extracts, normalizes, stages, promotes
- * and finishes each resource in order.
+ * and finishes each resource in order. Up to {@code parallelism} resources extract at once ahead of
+ * the one being normalized (see {@link ExtractionPool}); everything after extraction stays one load
+ * at a time. A failing resource is recorded and the run goes on with the others, then fails with
+ * all failures ({@link RunFailedException}); a cancelled run stops at once.
  *
  * <p>Ordering that makes every crash point safe: staged rows and the watermarks covering them
  * commit together in staging; the destination commits rows, state and the load id together; the
@@ -53,6 +58,7 @@ public final class PipelineRunner {
   private final PipelineListener listener;
   private final long checkpointRows;
   private final int checkpointPages;
+  private final int parallelism;
   private final BooleanSupplier cancelled;
 
   public PipelineRunner(
@@ -64,6 +70,28 @@ public final class PipelineRunner {
       long checkpointRows,
       int checkpointPages,
       BooleanSupplier cancelled) {
+    this(
+        name,
+        workingDirectory,
+        destination,
+        resources,
+        listener,
+        checkpointRows,
+        checkpointPages,
+        1,
+        cancelled);
+  }
+
+  public PipelineRunner(
+      String name,
+      Path workingDirectory,
+      Destination destination,
+      List<Resource> resources,
+      PipelineListener listener,
+      long checkpointRows,
+      int checkpointPages,
+      int parallelism,
+      BooleanSupplier cancelled) {
     this.name = name;
     this.workingDirectory = workingDirectory;
     this.destination = destination;
@@ -71,6 +99,7 @@ public final class PipelineRunner {
     this.listener = listener;
     this.checkpointRows = checkpointRows;
     this.checkpointPages = checkpointPages;
+    this.parallelism = parallelism;
     this.cancelled = cancelled;
   }
 
@@ -81,6 +110,7 @@ public final class PipelineRunner {
     List<TableRunResult> tables = new ArrayList<>();
     List<String> resumed = new ArrayList<>();
     List<String> loadIds = new ArrayList<>();
+    Map<String, RuntimeException> failures = new LinkedHashMap<>();
     try (StateStore state = StateStore.open(workingDirectory, name);
         Staging staging = Staging.open(workingDirectory)) {
       restore(state);
@@ -89,16 +119,48 @@ public final class PipelineRunner {
           resumed.add(pending.loadId());
         }
       }
-      for (Resource resource : resources) {
-        String loadId = runResource(state, staging, resource, tables);
-        if (loadId != null) {
-          loadIds.add(loadId);
+      // Trackers read the committed watermarks, which only a resource's own load changes: taking
+      // them when a resource starts extracting ahead of its turn gives the same values.
+      Extraction[] extractions = new Extraction[resources.size()];
+      IntFunction<Extraction> extraction =
+          i -> {
+            if (extractions[i] == null) {
+              ResourceSpec spec = resources.get(i).spec();
+              extractions[i] =
+                  new Extraction(
+                      spec,
+                      newLoadId(),
+                      new CursorTracker(
+                          spec, state.pipelineState().resource(spec.name()).watermarks()));
+            }
+            return extractions[i];
+          };
+      try (ExtractionPool pool =
+          new ExtractionPool(name, resources, parallelism, extraction::apply, cancelled)) {
+        for (int i = 0; i < resources.size(); i++) {
+          try {
+            String loadId =
+                runResource(state, staging, resources.get(i), extraction.apply(i), pool, i, tables);
+            if (loadId != null) {
+              loadIds.add(loadId);
+            }
+          } catch (RuntimeException e) {
+            if (cancelled.getAsBoolean()) {
+              throw e;
+            }
+            failures.put(resources.get(i).spec().name(), e);
+          } finally {
+            pool.release(i);
+          }
         }
       }
     }
     RunResult result =
         new RunResult(
             name, startedAt, Duration.ofNanos(System.nanoTime() - start), resumed, loadIds, tables);
+    if (!failures.isEmpty()) {
+      throw new RunFailedException(result, failures);
+    }
     listener.runFinished(result);
     return result;
   }
@@ -206,14 +268,22 @@ public final class PipelineRunner {
   // ---- new loads ----------------------------------------------------------------------------
 
   private String runResource(
-      StateStore state, Staging staging, Resource resource, List<TableRunResult> results) {
+      StateStore state,
+      Staging staging,
+      Resource resource,
+      Extraction run,
+      ExtractionPool pool,
+      int index,
+      List<TableRunResult> results) {
     ResourceSpec spec = resource.spec();
-    String loadId = newLoadId();
+    String loadId = run.loadId;
+    CursorTracker tracker = run.tracker;
+    if (cancelled.getAsBoolean()) {
+      throw new DuckliftException(
+          "Pipeline '" + name + "' was cancelled before resource '" + spec.name() + "'");
+    }
     state.journal(loadId, spec.name(), StateStore.EXTRACTING);
     listener.resourceStarted(spec.name(), loadId);
-    CursorTracker tracker =
-        new CursorTracker(spec, state.pipelineState().resource(spec.name()).watermarks());
-    Extraction run = new Extraction(spec, loadId, tracker);
     long t0 = System.nanoTime();
     LoadManifest manifest;
     try (Staging.LoadWriter writer = staging.begin(loadId, System.currentTimeMillis())) {
@@ -229,7 +299,7 @@ public final class PipelineRunner {
       PageWorker worker =
           new PageWorker("ducklift-normalize-" + name, run::accept, writer::closeAppenders);
       try {
-        resource.extract(run, worker::offer);
+        pool.extract(index, worker::offer);
       } catch (Exception e) {
         // Pages handed over before the failure are still normalized, so their checkpoints commit
         // exactly as if they had been processed in line; the rest is rolled back below.

@@ -1,0 +1,276 @@
+package dev.ducklift.core.internal;
+
+import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.ExtractContext;
+import dev.ducklift.core.Page;
+import dev.ducklift.core.Resource;
+import dev.ducklift.core.Resource.PageConsumer;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+
+/**
+ * Extracts up to {@code parallelism} resources of a run at once, while the runner normalizes,
+ * stages and promotes them one at a time in resource order.
+ *
+ * <p>The runner takes resource {@code i}'s pages with {@link #extract}: they arrive on the calling
+ * thread in the resource's order. Meanwhile the following resources extract on pool threads, each
+ * into its own queue of at most {@link #PAGES_AHEAD} pages; a resource whose queue is full waits in
+ * {@code accept} until the runner reaches it, so no resource is ever buffered whole and memory is
+ * bounded by {@code parallelism × PAGES_AHEAD} pages. A resource starts when a slot frees, that is
+ * when the runner has taken the last page of an earlier one; so while a load is being committed and
+ * promoted the next resources are already fetching.
+ *
+ * <p>With {@code parallelism} 1 there is no pool: each resource extracts on the calling thread, as
+ * it did before resources could overlap.
+ *
+ * <p>Only the runner's thread calls this class's methods; contexts are created on it, in resource
+ * order, when a resource starts.
+ */
+final class ExtractionPool implements AutoCloseable {
+
+  /** Pages a resource may have fetched ahead of the runner before it waits. */
+  static final int PAGES_AHEAD = 4;
+
+  private static final Object END = new Object();
+  private static final long CLOSE_WAIT_MILLIS = 5_000;
+
+  private final List<Resource> resources;
+  private final int parallelism;
+  private final IntFunction<ExtractContext> contexts;
+  private final BooleanSupplier cancelled;
+  private final ExecutorService pool;
+  private final Task[] tasks;
+  private int nextToStart;
+  private int inFlight;
+
+  /**
+   * @param contexts the extract context of resource {@code i}, asked once when it starts
+   * @param cancelled whether the run was cancelled; every extraction stops when it turns true
+   */
+  ExtractionPool(
+      String pipelineName,
+      List<Resource> resources,
+      int parallelism,
+      IntFunction<ExtractContext> contexts,
+      BooleanSupplier cancelled) {
+    this.resources = resources;
+    this.parallelism = Math.max(1, parallelism);
+    this.contexts = contexts;
+    this.cancelled = cancelled;
+    this.tasks = new Task[resources.size()];
+    if (this.parallelism == 1 || resources.size() < 2) {
+      this.pool = null;
+    } else {
+      AtomicInteger n = new AtomicInteger();
+      this.pool =
+          Executors.newFixedThreadPool(
+              Math.min(this.parallelism, resources.size()),
+              r -> {
+                Thread t =
+                    new Thread(r, "ducklift-extract-" + pipelineName + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+  }
+
+  /**
+   * Hands resource {@code index}'s pages to {@code consumer} on the calling thread, in order, until
+   * the resource is exhausted, the consumer refuses a page or the run is cancelled; starts the
+   * resources after it up to the parallelism.
+   *
+   * @throws Exception the resource's own failure, after every page it yielded before was handed
+   *     over
+   */
+  void extract(int index, PageConsumer consumer) throws Exception {
+    if (pool == null) {
+      resources.get(index).extract(contexts.apply(index), consumer);
+      return;
+    }
+    startWhileSlotsFree(index);
+    Task task = tasks[index];
+    try {
+      task.drainInto(consumer);
+    } finally {
+      release(index);
+    }
+  }
+
+  /**
+   * Stops resource {@code index}'s extraction if it still runs and drops its queued pages (the
+   * runner is done with it, normally or not), and lets the next resource start. Idempotent.
+   */
+  void release(int index) {
+    Task task = index < tasks.length ? tasks[index] : null;
+    if (task == null || task.released) {
+      return;
+    }
+    task.released = true;
+    task.abandon();
+    inFlight--;
+    if (!cancelled.getAsBoolean()) {
+      startWhileSlotsFree(index + 1);
+    }
+  }
+
+  /** Stops every extraction and waits briefly for the pool's threads to end. */
+  @Override
+  public void close() {
+    if (pool == null) {
+      return;
+    }
+    for (Task task : tasks) {
+      if (task != null) {
+        task.abandon();
+      }
+    }
+    pool.shutdownNow();
+    boolean interrupted = false;
+    try {
+      pool.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts resources from {@code from} on (skipping started ones) while fewer than allowed run. */
+  private void startWhileSlotsFree(int from) {
+    nextToStart = Math.max(nextToStart, from);
+    while (nextToStart < tasks.length && inFlight < parallelism) {
+      int i = nextToStart++;
+      if (tasks[i] != null) {
+        continue;
+      }
+      Task task = new Task(i, contexts.apply(i));
+      tasks[i] = task;
+      inFlight++;
+      pool.execute(task);
+    }
+  }
+
+  private record Failure(Throwable error) {}
+
+  /** Thrown into a resource's {@code accept} to stop an extraction nobody will read any more. */
+  private static final class Abandoned extends DuckliftException {
+    private static final long serialVersionUID = 1L;
+
+    Abandoned(String resource) {
+      super("Extraction of resource '" + resource + "' was stopped");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  /** One resource's extraction on a pool thread, feeding a bounded queue. */
+  private final class Task implements Runnable {
+    private final int index;
+    private final ExtractContext context;
+    private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(PAGES_AHEAD);
+    private volatile boolean abandoned;
+    private boolean released;
+
+    Task(int index, ExtractContext context) {
+      this.index = index;
+      this.context = context;
+    }
+
+    @Override
+    public void run() {
+      Object last = END;
+      try {
+        if (!stopped()) {
+          resources.get(index).extract(context, this::offer);
+        }
+      } catch (Abandoned e) {
+        return;
+      } catch (Throwable e) {
+        if (stopped()) {
+          return;
+        }
+        last = new Failure(e);
+      }
+      put(last);
+    }
+
+    private boolean stopped() {
+      return abandoned || cancelled.getAsBoolean();
+    }
+
+    private boolean offer(Page page) {
+      if (!put(page)) {
+        throw new Abandoned(context.spec().name());
+      }
+      return true;
+    }
+
+    /** Queues {@code item}, waiting while the queue is full; {@code false} once stopped. */
+    private boolean put(Object item) {
+      try {
+        while (!stopped()) {
+          if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
+            return true;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    }
+
+    void abandon() {
+      abandoned = true;
+      queue.clear();
+    }
+
+    void drainInto(PageConsumer consumer) throws Exception {
+      while (true) {
+        if (cancelled.getAsBoolean()) {
+          abandon();
+          return;
+        }
+        Object item;
+        try {
+          item = queue.poll(50, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          abandon();
+          throw new DuckliftException(
+              "Interrupted while extracting resource '" + context.spec().name() + "'", e);
+        }
+        if (item == null) {
+          continue;
+        }
+        if (item == END) {
+          return;
+        }
+        if (item instanceof Failure f) {
+          if (f.error() instanceof Exception e) {
+            throw e;
+          }
+          if (f.error() instanceof Error e) {
+            throw e;
+          }
+          throw new DuckliftException(
+              "Resource '" + context.spec().name() + "' failed: " + f.error(), f.error());
+        }
+        if (!consumer.accept((Page) item)) {
+          // The runtime wants no more pages (an end value was passed): stop the resource.
+          abandon();
+          return;
+        }
+      }
+    }
+  }
+}
