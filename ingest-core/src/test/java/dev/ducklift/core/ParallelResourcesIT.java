@@ -363,4 +363,43 @@ class ParallelResourcesIT {
     assertThatThrownBy(() -> Pipeline.builder("p").parallelism(0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aResourceExtractedAheadStopsWhenTheRuntimeWantsNoMorePages() {
+    // A window [0, 10) over a source in cursor order: once a whole page lies past the end the
+    // runtime refuses further pages and the extraction ahead of it must end, not run to the end.
+    AtomicInteger served = new AtomicInteger();
+    ResourceSpec window =
+        ResourceSpec.builder("window")
+            .primaryKey("id")
+            .incremental(
+                Incremental.on("id")
+                    .withInitialValue(CursorValue.of(0L))
+                    .withEndValue(CursorValue.of(10L)))
+            .writeDisposition(WriteDisposition.MERGE)
+            .build();
+    Resource ordered =
+        Resources.fromFunction(
+            window,
+            (context, pages) -> {
+              for (int p = 0; p < 1000; p++) {
+                served.incrementAndGet();
+                List<Map<String, Object>> records = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("id", (long) p * 5 + i);
+                  records.add(m);
+                }
+                if (!pages.accept(new Page(records, "window page " + p))) {
+                  return;
+                }
+              }
+            });
+    Pipeline pipeline = pipeline(2).resource(pages("before", 1, 2)).resource(ordered).build();
+
+    RunResult result = pipeline.run();
+
+    assertThat(result.table("window").orElseThrow().rowsStaged()).isEqualTo(10);
+    assertThat(served.get()).isLessThan(1000);
+  }
 }
