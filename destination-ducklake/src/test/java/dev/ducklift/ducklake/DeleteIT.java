@@ -101,16 +101,24 @@ class DeleteIT {
               List.of("4", "1", "3"),
               List.of("5", "1", "4"),
               List.of("6", "1", "4"));
-      // the first delete file is ended (time travel keeps it), the second is cumulative
+      // the official extension's 1.0 layout: the second delete file replaces the first, whose
+      // row leaves the catalog (its file is scheduled for deletion); the replacement tags every
+      // position with the snapshot that deleted it and spans snapshots 4 (begin) to 5 (partial_max)
       assertThat(
               Lakes.catalogRows(
                   lake,
-                  "SELECT delete_file_id, begin_snapshot, end_snapshot, data_file_id, delete_count"
-                      + " FROM "
+                  "SELECT delete_file_id, begin_snapshot, end_snapshot, data_file_id, delete_count,"
+                      + " partial_max FROM "
                       + Lakes.t(lake, "ducklake_delete_file")
                       + " ORDER BY 1"))
-          .containsExactly(
-              List.of("2", "4", "5", "0", "120"), Arrays.asList("3", "5", null, "0", "180"));
+          .containsExactly(Arrays.asList("3", "4", null, "0", "180", "5"));
+      assertThat(
+              Lakes.catalogRows(
+                  lake,
+                  "SELECT data_file_id, CASE WHEN path LIKE 'main/events/ducklake-%-delete.parquet'"
+                      + " AND path_is_relative THEN 'relative to data_path' END FROM "
+                      + Lakes.t(lake, "ducklake_files_scheduled_for_deletion")))
+          .containsExactly(List.of("2", "relative to data_path"));
       assertThat(
               Lakes.catalogRows(
                   lake,
@@ -155,8 +163,17 @@ class DeleteIT {
                   "SELECT name, field_id FROM parquet_schema('"
                       + file.deleteFilePath()
                       + "') WHERE field_id IS NOT NULL ORDER BY field_id"))
-          .containsExactly(List.of("pos", "2147483645"), List.of("file_path", "2147483646"));
-      assertThat(del).isNotEmpty();
+          .containsExactly(
+              List.of("_ducklake_internal_snapshot_id", "2147483539"),
+              List.of("pos", "2147483645"),
+              List.of("file_path", "2147483646"));
+      assertThat(
+              Lakes.query(
+                  duck,
+                  "SELECT _ducklake_internal_snapshot_id, count(*) FROM "
+                      + del
+                      + " GROUP BY 1 ORDER BY 1"))
+          .containsExactly(List.of("4", "120"), List.of("5", "60"));
       Lakes.assertVerified(lake);
     }
   }

@@ -70,6 +70,15 @@ class FixtureCatalogComparisonIT {
   private static final String METADATA =
       "SELECT key, scope, scope_id FROM {ducklake_metadata} ORDER BY 1";
 
+  private static final String DELETE_FILES =
+      "SELECT delete_file_id, table_id, begin_snapshot, end_snapshot, data_file_id,"
+          + " path_is_relative, format, delete_count, encryption_key, partial_max FROM"
+          + " {ducklake_delete_file} ORDER BY 1";
+  private static final String SCHEDULED =
+      "SELECT data_file_id, path_is_relative, CASE WHEN path LIKE"
+          + " 'main/events/ducklake-%-delete.parquet' THEN 'in the table directory' END FROM"
+          + " {ducklake_files_scheduled_for_deletion} ORDER BY 1";
+
   private static final List<String> ALL =
       List.of(
           SNAPSHOTS,
@@ -138,6 +147,96 @@ class FixtureCatalogComparisonIT {
               + " NULL AS country FROM range(0, 20) r(i)");
 
       assertSameCatalog(lake, "04-schema-evolution", ALL);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Lakes.Kind.class)
+  void successiveDeletesOnOneFileWriteTheCatalogRowsOfTheOfficialExtension(Lakes.Kind kind)
+      throws Exception {
+    TableName t = TableName.of("events");
+    String rows =
+        "SELECT md5('e' || i)::UUID AS event_id, %s AS event_type, TIMESTAMPTZ '%s' + INTERVAL"
+            + " (i) SECOND AS event_timestamp, %s AS details, %s AS created_at FROM range(%d, %d)"
+            + " r(i)%s";
+    String jan = "2025-01-01 00:00:00+00";
+    String janDetails = "json_object('user_id', 'user_' || (1000 + i % 97), 'n', i)";
+    String janCreated = "TIMESTAMPTZ '" + jan + "' + INTERVAL (i) SECOND + INTERVAL 5 MILLISECOND";
+    try (DuckLake lake = Lakes.create(kind, dir, pg);
+        Connection duck = Lakes.duckdb()) {
+      commit(
+          lake.newTransaction()
+              .createTable(
+                  t,
+                  List.of(
+                      col("event_id", p("uuid")),
+                      col("event_type", p("varchar")),
+                      col("event_timestamp", p("timestamptz")),
+                      col("details", p("json")),
+                      col("created_at", p("timestamptz")))));
+      append(
+          lake,
+          duck,
+          t,
+          String.format(
+              rows,
+              "(['user_login','api_request','purchase','page_view','error'])[1 + i % 5]",
+              jan,
+              janDetails,
+              janCreated,
+              0,
+              3000,
+              ""));
+      append(
+          lake,
+          duck,
+          t,
+          String.format(
+              rows,
+              "'purchase'",
+              "2025-02-01 00:00:00+00",
+              "json_object('amount', i * 1.5)",
+              "TIMESTAMPTZ '2025-02-01 00:00:00+00'",
+              3000,
+              3500,
+              ""));
+      delete(
+          lake,
+          duck,
+          t,
+          "event_type = 'error' AND event_timestamp < TIMESTAMPTZ '2025-01-01 00:10:00+00'");
+      delete(
+          lake,
+          duck,
+          t,
+          "event_type = 'page_view' AND event_timestamp < TIMESTAMPTZ '2025-01-01 00:05:00+00'");
+      // the fixture's UPDATE: the old versions deleted, the new ones appended, one snapshot
+      Transaction update = lake.newTransaction();
+      String updated =
+          "event_type = 'user_login' AND event_timestamp >= TIMESTAMPTZ '2025-01-01 00:40:00+00'";
+      assertThat(update.deleteWhere(t, duck, updated)).isEqualTo(120);
+      update.append(
+          t,
+          duck,
+          String.format(
+              rows, "'login'", jan, janDetails, janCreated, 2400, 3000, " WHERE i % 5 = 0"));
+      commit(update);
+      delete(lake, duck, t, "event_timestamp >= TIMESTAMPTZ '2025-02-01 00:00:00+00'");
+
+      assertSameCatalog(
+          lake,
+          "02-deletes-updates",
+          List.of(
+              SNAPSHOTS,
+              CHANGES,
+              COLUMNS,
+              SCHEMA_VERSIONS,
+              DATA_FILES,
+              FILE_STATS,
+              TABLE_STATS,
+              TABLE_COLUMN_STATS,
+              DELETE_FILES,
+              SCHEDULED));
     }
   }
 
@@ -331,6 +430,12 @@ class FixtureCatalogComparisonIT {
   private static void append(DuckLake lake, Connection duck, TableName t, String query) {
     Transaction tx = lake.newTransaction();
     tx.append(t, duck, query);
+    commit(tx);
+  }
+
+  private static void delete(DuckLake lake, Connection duck, TableName t, String predicate) {
+    Transaction tx = lake.newTransaction();
+    tx.deleteWhere(t, duck, predicate);
     commit(tx);
   }
 

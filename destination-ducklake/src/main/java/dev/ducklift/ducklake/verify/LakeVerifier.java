@@ -1176,6 +1176,9 @@ public final class LakeVerifier {
         return;
       }
       String pos = Sql.ident(names.get(1));
+      if (tagged) {
+        checkSnapshotTags(st, subject, file, d, data);
+      }
       long recordCount = data == null ? Long.MAX_VALUE : data.recordCount();
       try (ResultSet rs =
           st.executeQuery(
@@ -1244,6 +1247,61 @@ public final class LakeVerifier {
       }
     } catch (SQLException e) {
       problem(Check.MISSING_FILE, subject, "Cannot scan: " + e.getMessage());
+    }
+  }
+
+  /**
+   * A delete file whose positions carry the snapshot that deleted them spans, in the catalog, from
+   * its earliest tag ({@code begin_snapshot}) to its latest ({@code partial_max}); readers at a
+   * snapshot skip later tags, so a tag outside that span, or before the data file existed, hides or
+   * shows rows at the wrong snapshots.
+   */
+  private void checkSnapshotTags(
+      Statement st, String subject, String file, DeleteFile d, DataFile data) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT min(_ducklake_internal_snapshot_id), max(_ducklake_internal_snapshot_id),"
+                + " count(*) FILTER (WHERE _ducklake_internal_snapshot_id IS NULL) FROM"
+                + " read_parquet("
+                + file
+                + ", hive_partitioning = false)")) {
+      rs.next();
+      long min = rs.getLong(1);
+      boolean empty = rs.wasNull();
+      long max = rs.getLong(2);
+      if (rs.getLong(3) > 0) {
+        problem(Check.DELETE_POSITIONS, subject, rs.getLong(3) + " positions without a snapshot");
+      }
+      if (empty) {
+        return;
+      }
+      if (min != d.beginSnapshot()) {
+        problem(
+            Check.DELETE_FILES,
+            subject,
+            "begin_snapshot "
+                + d.beginSnapshot()
+                + " but its earliest position is tagged with snapshot "
+                + min);
+      }
+      if (d.partialMax() == null ? min != max : d.partialMax() != max) {
+        problem(
+            Check.DELETE_FILES,
+            subject,
+            "partial_max "
+                + d.partialMax()
+                + " but its latest position is tagged with snapshot "
+                + max);
+      }
+      if (data != null && min < data.beginSnapshot()) {
+        problem(
+            Check.DELETE_FILES,
+            subject,
+            "A position is tagged with snapshot "
+                + min
+                + ", before its data file was added at snapshot "
+                + data.beginSnapshot());
+      }
     }
   }
 

@@ -211,7 +211,8 @@ public final class CatalogReads {
       Long deleteFileId,
       String deletePath,
       Boolean deleteRelative,
-      long deleteCount) {}
+      long deleteCount,
+      Long deleteBeginSnapshot) {}
 
   public List<LiveFile> liveFiles(Connection c, long tableId, long snapshot) throws SQLException {
     List<LiveFile> out = new ArrayList<>();
@@ -219,7 +220,7 @@ public final class CatalogReads {
         c.prepareStatement(
             "SELECT d.data_file_id, d.path, d.path_is_relative, d.record_count, d.file_size_bytes,"
                 + " d.row_id_start, d.begin_snapshot, del.delete_file_id, del.path,"
-                + " del.path_is_relative, del.delete_count FROM "
+                + " del.path_is_relative, del.delete_count, del.begin_snapshot FROM "
                 + t("ducklake_data_file")
                 + " d LEFT JOIN (SELECT * FROM "
                 + t("ducklake_delete_file")
@@ -250,7 +251,8 @@ public final class CatalogReads {
                   hasDel ? delId : null,
                   rs.getString(9),
                   hasDel ? bool(rs, 10) : null,
-                  hasDel ? rs.getLong(11) : 0));
+                  hasDel ? rs.getLong(11) : 0,
+                  hasDel ? rs.getLong(12) : null));
         }
       }
     }

@@ -28,6 +28,9 @@ public final class ParquetFiles {
 
   static final long DELETE_POS_FIELD_ID = 2147483645L;
 
+  /** Field id of {@code _ducklake_internal_snapshot_id}, in data and delete files alike. */
+  static final long SNAPSHOT_ID_FIELD_ID = 2147483539L;
+
   private ParquetFiles() {}
 
   /**
@@ -207,13 +210,32 @@ public final class ParquetFiles {
       String positionsQuery,
       String directory,
       String tableLabel) {
+    return writeDeletes(duckdb, dataFilePath, positionsQuery, false, directory, tableLabel);
+  }
+
+  /**
+   * Writes a delete file of a data file from a query of deleted positions ({@code pos}), sorted.
+   * With {@code tagged}, the query also yields {@code snap}, the snapshot that deleted each
+   * position, written as {@code _ducklake_internal_snapshot_id} (the official extension's layout
+   * for a data file whose deletes span several snapshots, so readers at an earlier snapshot skip
+   * later deletes and change feeds can tell the deletes of each snapshot apart).
+   */
+  public static WrittenFile writeDeletes(
+      Connection duckdb,
+      String dataFilePath,
+      String positionsQuery,
+      boolean tagged,
+      String directory,
+      String tableLabel) {
     createDirectory(directory, tableLabel);
     String name = "ducklake-" + Uuids.v7() + "-delete.parquet";
     String target = directory + name;
     String sql =
         "COPY (SELECT CAST("
             + literal(dataFilePath)
-            + " AS VARCHAR) AS file_path, CAST(pos AS BIGINT) AS pos FROM ("
+            + " AS VARCHAR) AS file_path, CAST(pos AS BIGINT) AS pos"
+            + (tagged ? ", CAST(snap AS BIGINT) AS _ducklake_internal_snapshot_id" : "")
+            + " FROM ("
             + positionsQuery
             + ") ORDER BY pos) TO "
             + literal(target)
@@ -221,6 +243,7 @@ public final class ParquetFiles {
             + DELETE_FILE_PATH_FIELD_ID
             + ", pos: "
             + DELETE_POS_FIELD_ID
+            + (tagged ? ", _ducklake_internal_snapshot_id: " + SNAPSHOT_ID_FIELD_ID : "")
             + "}, RETURN_STATS true)";
     try (Statement s = duckdb.createStatement();
         ResultSet rs = s.executeQuery(sql)) {

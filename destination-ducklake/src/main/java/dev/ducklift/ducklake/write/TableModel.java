@@ -21,9 +21,31 @@ final class TableModel {
       Long parent,
       boolean nestedParent) {}
 
-  /** Deletes planned for one data file. */
+  /**
+   * Deletes planned for one data file.
+   *
+   * @param deleteFile the new delete file, null when the data file is ended instead
+   * @param taggedAs for a delete file carrying {@code _ducklake_internal_snapshot_id}: the snapshot
+   *     id its new positions are tagged with (the commit's snapshot, rewritten when a retry commits
+   *     as another snapshot); null for a plain two-column delete file
+   * @param beginSnapshot for a tagged delete file: its smallest embedded snapshot id, which is its
+   *     catalog {@code begin_snapshot}
+   */
   record DeletePlan(
-      CatalogReads.LiveFile file, WrittenFile deleteFile, boolean endsFile, long newlyDeleted) {}
+      CatalogReads.LiveFile file,
+      WrittenFile deleteFile,
+      boolean endsFile,
+      long newlyDeleted,
+      Long taggedAs,
+      long beginSnapshot) {
+    static DeletePlan endFile(CatalogReads.LiveFile file, long newlyDeleted) {
+      return new DeletePlan(file, null, true, newlyDeleted, null, 0);
+    }
+
+    boolean tagged() {
+      return taggedAs != null;
+    }
+  }
 
   final Long existingId;
   final SchemaModel schema;

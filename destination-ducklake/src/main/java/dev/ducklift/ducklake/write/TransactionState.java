@@ -432,36 +432,64 @@ public final class TransactionState {
       String dataFile = m.getKey();
       CatalogReads.LiveFile f = candidates.get(dataFile);
       TableModel.DeletePlan previous = t.deletes.get(f.dataFileId());
-      String existing = null;
-      if (previous != null) {
-        existing = previous.deleteFile().absolutePath();
-      } else if (f.deleteFileId() != null) {
-        existing = LakePaths.resolve(tableDir, f.deletePath(), f.deleteRelative());
-      }
-      long before = previous != null ? previous.deleteFile().recordCount() : f.deleteCount();
-      long earlier = previous != null ? previous.newlyDeleted() : 0;
-      if (existing == null && m.getValue() == f.recordCount()) {
-        t.deletes.put(f.dataFileId(), new TableModel.DeletePlan(f, null, true, m.getValue()));
+      boolean committedDeletes = f.deleteFileId() != null;
+      if (previous == null && !committedDeletes && m.getValue() == f.recordCount()) {
+        t.deletes.put(f.dataFileId(), TableModel.DeletePlan.endFile(f, m.getValue()));
         total += m.getValue();
         continue;
       }
-      StringBuilder positions = new StringBuilder();
-      positions
-          .append("SELECT file_row_number AS pos FROM read_parquet(")
-          .append(literal(dataFile))
-          .append(", schema = ")
-          .append(schemaMap)
-          .append(", file_row_number = true) WHERE (")
-          .append(predicate)
-          .append(")");
-      if (existing != null) {
-        positions
-            .append(" UNION SELECT pos FROM read_parquet(")
-            .append(literal(existing))
-            .append(")");
+      long before = previous != null ? previous.deleteFile().recordCount() : f.deleteCount();
+      long earlier = previous != null ? previous.newlyDeleted() : 0;
+      // Like the official extension: the first delete file of a data file lists positions only;
+      // once a committed delete file exists, the replacement tags every position with the
+      // snapshot that deleted it, so the old file can leave the catalog without losing history.
+      Long tag = committedDeletes ? base.id() + 1 : null;
+      String matching =
+          "SELECT file_row_number AS pos"
+              + (tag != null ? ", CAST(" + tag + " AS BIGINT) AS snap" : "")
+              + " FROM read_parquet("
+              + literal(dataFile)
+              + ", schema = "
+              + schemaMap
+              + ", file_row_number = true) WHERE ("
+              + predicate
+              + ")";
+      String positions;
+      if (tag == null) {
+        positions =
+            previous == null
+                ? matching
+                : matching
+                    + " UNION SELECT pos FROM read_parquet("
+                    + literal(previous.deleteFile().absolutePath())
+                    + ")";
+      } else {
+        String existing;
+        if (previous != null) {
+          existing =
+              "SELECT pos, _ducklake_internal_snapshot_id AS snap FROM read_parquet("
+                  + literal(previous.deleteFile().absolutePath())
+                  + ")";
+        } else {
+          String path = LakePaths.resolve(tableDir, f.deletePath(), f.deleteRelative());
+          existing =
+              "SELECT pos, "
+                  + (hasSnapshotColumn(duck, path, t)
+                      ? "_ducklake_internal_snapshot_id"
+                      : "CAST(" + f.deleteBeginSnapshot() + " AS BIGINT)")
+                  + " AS snap FROM read_parquet("
+                  + literal(path)
+                  + ")";
+        }
+        positions =
+            "SELECT pos, min(snap) AS snap FROM ("
+                + existing
+                + " UNION ALL "
+                + matching
+                + ") GROUP BY pos";
       }
       WrittenFile del =
-          ParquetFiles.writeDeletes(duck, dataFile, positions.toString(), tableDir, t.label());
+          ParquetFiles.writeDeletes(duck, dataFile, positions, tag != null, tableDir, t.label());
       long newly = del.recordCount() - before;
       if (newly == 0) {
         ParquetFiles.deleteQuietly(del.absolutePath());
@@ -472,13 +500,111 @@ public final class TransactionState {
       }
       if (del.recordCount() == f.recordCount()) {
         ParquetFiles.deleteQuietly(del.absolutePath());
-        t.deletes.put(f.dataFileId(), new TableModel.DeletePlan(f, null, true, newly + earlier));
+        t.deletes.put(f.dataFileId(), TableModel.DeletePlan.endFile(f, newly + earlier));
+      } else if (tag == null) {
+        t.deletes.put(
+            f.dataFileId(), new TableModel.DeletePlan(f, del, false, newly + earlier, null, 0));
       } else {
-        t.deletes.put(f.dataFileId(), new TableModel.DeletePlan(f, del, false, newly + earlier));
+        t.deletes.put(
+            f.dataFileId(),
+            new TableModel.DeletePlan(
+                f, del, false, newly + earlier, tag, smallestTag(duck, del, t)));
       }
       total += newly;
     }
     return total;
+  }
+
+  private static boolean hasSnapshotColumn(Connection duck, String path, TableModel t) {
+    try (Statement s = duck.createStatement();
+        ResultSet rs =
+            s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + literal(path) + ")")) {
+      while (rs.next()) {
+        if ("_ducklake_internal_snapshot_id".equals(rs.getString(1))) {
+          return true;
+        }
+      }
+      return false;
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read the delete file " + path + " of table " + t.label() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static long smallestTag(Connection duck, WrittenFile del, TableModel t) {
+    try (Statement s = duck.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT min(_ducklake_internal_snapshot_id) FROM read_parquet("
+                    + literal(del.absolutePath())
+                    + ")")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      ParquetFiles.deleteQuietly(del.absolutePath());
+      throw new DuckLakeException(
+          "Cannot read back the delete file "
+              + del.absolutePath()
+              + " of table "
+              + t.label()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Rewrites the tagged delete files of this transaction whose new positions carry another snapshot
+   * id than the one this attempt commits as (a retry after other writers committed), removing the
+   * stale files.
+   */
+  private void retagDeletes(long snapshot) {
+    for (TableModel t : tables) {
+      for (Map.Entry<Long, TableModel.DeletePlan> e : t.deletes.entrySet()) {
+        TableModel.DeletePlan p = e.getValue();
+        if (!p.tagged() || p.taggedAs() == snapshot) {
+          continue;
+        }
+        WrittenFile old = p.deleteFile();
+        String dir =
+            old.absolutePath()
+                .substring(0, old.absolutePath().length() - old.relativePath().length());
+        String positions =
+            "SELECT pos, CASE WHEN _ducklake_internal_snapshot_id = "
+                + p.taggedAs()
+                + " THEN "
+                + snapshot
+                + " ELSE _ducklake_internal_snapshot_id END AS snap FROM read_parquet("
+                + literal(old.absolutePath())
+                + ")";
+        String dataFile;
+        try (Statement s = scratch.get().createStatement();
+            ResultSet rs =
+                s.executeQuery(
+                    "SELECT file_path FROM read_parquet("
+                        + literal(old.absolutePath())
+                        + ") LIMIT 1")) {
+          rs.next();
+          dataFile = rs.getString(1);
+        } catch (SQLException ex) {
+          throw new DuckLakeException(
+              "Cannot read back the delete file "
+                  + old.absolutePath()
+                  + " of table "
+                  + t.label()
+                  + ": "
+                  + ex.getMessage(),
+              ex);
+        }
+        WrittenFile fresh =
+            ParquetFiles.writeDeletes(scratch.get(), dataFile, positions, true, dir, t.label());
+        e.setValue(
+            new TableModel.DeletePlan(
+                p.file(), fresh, false, p.newlyDeleted(), snapshot, p.beginSnapshot()));
+        ParquetFiles.deleteQuietly(old.absolutePath());
+      }
+    }
   }
 
   /** Rows matching the predicate per data file (deleted rows included), one scan for all files. */
@@ -1004,6 +1130,7 @@ public final class TransactionState {
       checkedUpTo = latest.id();
     }
     long s = latest.id() + 1;
+    retagDeletes(s);
     boolean catalogChange = !newSchemas.isEmpty();
     for (TableModel t : tables) {
       catalogChange |= t.hasCatalogChange();
@@ -1415,23 +1542,49 @@ public final class TransactionState {
             c.prepareStatement(
                 "INSERT INTO "
                     + db.table("ducklake_delete_file")
-                    + " VALUES (?, ?, ?, NULL, ?, ?, true, 'parquet', ?, ?, ?, NULL, NULL)");
+                    + " VALUES (?, ?, ?, NULL, ?, ?, true, 'parquet', ?, ?, ?, NULL, ?)");
         PreparedStatement endDelete =
             c.prepareStatement(
                 "UPDATE "
                     + db.table("ducklake_delete_file")
                     + " SET end_snapshot = ? WHERE delete_file_id = ? AND end_snapshot IS NULL");
+        PreparedStatement removeDelete =
+            c.prepareStatement(
+                "DELETE FROM "
+                    + db.table("ducklake_delete_file")
+                    + " WHERE delete_file_id = ? AND end_snapshot IS NULL");
+        PreparedStatement schedule =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + db.table("ducklake_files_scheduled_for_deletion")
+                    + " VALUES (?, ?, ?, NOW())");
         PreparedStatement endData =
             c.prepareStatement(
                 "UPDATE "
                     + db.table("ducklake_data_file")
                     + " SET end_snapshot = ? WHERE data_file_id = ? AND end_snapshot IS NULL")) {
+      String tableDir = t.directory(dataPath);
       for (TableModel.DeletePlan p : t.deletes.values()) {
         CatalogReads.LiveFile f = p.file();
         if (f.deleteFileId() != null) {
-          endDelete.setLong(1, s);
-          endDelete.setLong(2, f.deleteFileId());
-          if (endDelete.executeUpdate() != 1) {
+          int changed;
+          if (p.endsFile()) {
+            endDelete.setLong(1, s);
+            endDelete.setLong(2, f.deleteFileId());
+            changed = endDelete.executeUpdate();
+          } else {
+            // the replacement carries the old positions with their snapshots, so the old row
+            // leaves the catalog (as the official extension does) and its file awaits cleanup
+            removeDelete.setLong(1, f.deleteFileId());
+            changed = removeDelete.executeUpdate();
+            String old = LakePaths.resolve(tableDir, f.deletePath(), f.deleteRelative());
+            boolean relative = old.startsWith(dataPath);
+            schedule.setLong(1, f.deleteFileId());
+            schedule.setString(2, relative ? old.substring(dataPath.length()) : old);
+            schedule.setBoolean(3, relative);
+            schedule.addBatch();
+          }
+          if (changed != 1) {
             throw new LogicalConflictException(
                 "Cannot delete from table "
                     + t.label()
@@ -1453,23 +1606,31 @@ public final class TransactionState {
           WrittenFile d = p.deleteFile();
           ins.setLong(1, fileId++);
           ins.setLong(2, t.id());
-          ins.setLong(3, s);
+          ins.setLong(3, p.tagged() ? p.beginSnapshot() : s);
           ins.setLong(4, f.dataFileId());
           ins.setString(5, d.relativePath());
           ins.setLong(6, d.recordCount());
           ins.setLong(7, d.fileSizeBytes());
           ins.setLong(8, d.footerSize());
+          if (p.tagged()) {
+            ins.setLong(9, s);
+          } else {
+            ins.setNull(9, java.sql.Types.BIGINT);
+          }
           ins.addBatch();
           if (a.marker == null) {
             a.marker = d.relativePath();
             a.markerQuery =
                 "SELECT 1 FROM "
                     + db.table("ducklake_delete_file")
-                    + " WHERE path = ? AND begin_snapshot = ?";
+                    + " WHERE path = ? AND "
+                    + (p.tagged() ? "partial_max" : "begin_snapshot")
+                    + " = ?";
           }
         }
         a.rowsDeleted += p.newlyDeleted();
       }
+      schedule.executeBatch();
       ins.executeBatch();
     }
     return fileId;
@@ -1622,13 +1783,15 @@ public final class TransactionState {
         c.prepareStatement(
             "SELECT data_file_id FROM "
                 + db.table("ducklake_delete_file")
-                + " WHERE table_id = ? AND begin_snapshot > ? UNION ALL SELECT data_file_id FROM "
+                + " WHERE table_id = ? AND (begin_snapshot > ? OR partial_max > ?) UNION ALL SELECT"
+                + " data_file_id FROM "
                 + db.table("ducklake_data_file")
                 + " WHERE table_id = ? AND end_snapshot > ?")) {
       ps.setLong(1, t.existingId);
       ps.setLong(2, base.id());
-      ps.setLong(3, t.existingId);
-      ps.setLong(4, base.id());
+      ps.setLong(3, base.id());
+      ps.setLong(4, t.existingId);
+      ps.setLong(5, base.id());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (t.deletes.containsKey(rs.getLong(1))) {

@@ -90,6 +90,27 @@ class CorruptedLakeIT {
   }
 
   @Test
+  void reportsASnapshotTaggedDeleteFileWhoseCatalogSpanDiffersFromItsTags() throws Exception {
+    // the fixture's second delete on one data file holds positions of snapshots 4, 5 and 6
+    Path lake =
+        corrupt(
+            "02-deletes-updates",
+            "UPDATE ducklake_delete_file SET begin_snapshot = 5, partial_max = 5");
+    VerifyReport report = verify(lake);
+    assertThat(report.problems(Check.DELETE_FILES))
+        .extracting(Problem::message)
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .isEqualTo(
+                        "begin_snapshot 5 but its earliest position is tagged with snapshot 4"))
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .isEqualTo("partial_max 5 but its latest position is tagged with snapshot 6"));
+  }
+
+  @Test
   void reportsATableRecordCountBelowTheStoredRowsAndRowIdsAboveNextRowId() throws Exception {
     Path lake =
         corrupt(
@@ -144,7 +165,8 @@ class CorruptedLakeIT {
     Path lake =
         corrupt(
             "02-deletes-updates",
-            "INSERT INTO ducklake_delete_file SELECT 6, table_id, 5, NULL, data_file_id, path,"
+            "INSERT INTO ducklake_delete_file SELECT 6, table_id, begin_snapshot, NULL,"
+                + " data_file_id, path,"
                 + " path_is_relative, format, delete_count, file_size_bytes, footer_size,"
                 + " encryption_key, partial_max FROM ducklake_delete_file WHERE delete_file_id = 5",
             "UPDATE ducklake_snapshot SET next_file_id = 7 WHERE snapshot_id = 7");
