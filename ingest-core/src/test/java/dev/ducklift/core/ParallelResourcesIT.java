@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Resources extracting concurrently: overlap, order, failures, backpressure and cancellation. */
 class ParallelResourcesIT {
 
-  /** Must match the runtime's per-resource page queue (ExtractionPool.PAGES_AHEAD). */
-  private static final int PAGES_AHEAD = 4;
+  /** Must match the runtime's per-resource read-ahead (ExtractionPool.RECORDS_AHEAD). */
+  private static final int RECORDS_AHEAD = 5_000;
 
   @TempDir Path dir;
   private DuckDbTestDestination lake;
@@ -253,7 +253,9 @@ class ParallelResourcesIT {
   void aResourceAheadOfTheRunnerIsThrottledByItsPageQueue() throws Exception {
     CountDownLatch releaseFirst = new CountDownLatch(1);
     AtomicInteger produced = new AtomicInteger();
-    int pagesOfSecond = 60;
+    int pagesOfSecond = 30;
+    int pageSize = 500;
+    int pagesAhead = RECORDS_AHEAD / pageSize;
     Resource first =
         Resources.fromFunction(
             spec("first"),
@@ -267,7 +269,7 @@ class ParallelResourcesIT {
             (context, pages) -> {
               for (int p = 0; p < pagesOfSecond; p++) {
                 produced.incrementAndGet();
-                pages.accept(page("second", p, 2));
+                pages.accept(page("second", p, pageSize));
               }
             });
     Pipeline pipeline = pipeline(2).resource(first).resource(second).build();
@@ -284,18 +286,18 @@ class ParallelResourcesIT {
     runner.start();
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (produced.get() < PAGES_AHEAD && System.nanoTime() < deadline) {
+    while (produced.get() < pagesAhead && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     Thread.sleep(300);
-    // The queue holds PAGES_AHEAD pages; the resource is blocked handing over the next one.
-    assertThat(produced.get()).isBetween(PAGES_AHEAD, PAGES_AHEAD + 1);
+    // The queue holds RECORDS_AHEAD records; the resource is blocked handing over the next page.
+    assertThat(produced.get()).isBetween(pagesAhead, pagesAhead + 1);
 
     releaseFirst.countDown();
     runner.join(TimeUnit.SECONDS.toMillis(60));
     assertThat(outcome.get()).isInstanceOf(RunResult.class);
     assertThat(produced.get()).isEqualTo(pagesOfSecond);
-    assertThat(lake.count("second")).isEqualTo(pagesOfSecond * 2L);
+    assertThat(lake.count("second")).isEqualTo((long) pagesOfSecond * pageSize);
   }
 
   @Test

@@ -40,6 +40,7 @@ class ParallelResourcesIT {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final Map<String, Integer> pagesOf = new ConcurrentHashMap<>();
+  private final Map<String, Integer> pageSizeOf = new ConcurrentHashMap<>();
   private final Map<String, Long> delayOf = new ConcurrentHashMap<>();
   private final Map<String, Integer> failingStatus = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> requestCounts = new ConcurrentHashMap<>();
@@ -84,10 +85,11 @@ class ParallelResourcesIT {
       return Servers.status(status);
     }
     int pages = pagesOf.getOrDefault(resource, PAGES);
-    int base = (resource.hashCode() & 0xffff) * 100_000;
+    int size = pageSizeOf.getOrDefault(resource, RECORDS_PER_PAGE);
+    long base = (resource.hashCode() & 0xffffL) * 10_000_000L;
     List<String> records = new ArrayList<>();
-    for (int i = 0; i < RECORDS_PER_PAGE; i++) {
-      records.add("{\"id\":" + (base + page * 1000 + i) + ",\"resource\":\"" + resource + "\"}");
+    for (int i = 0; i < size; i++) {
+      records.add("{\"id\":" + (base + page * 10_000L + i) + ",\"resource\":\"" + resource + "\"}");
     }
     return Servers.json(
         "{\"total_pages\":" + pages + ",\"data\":[" + String.join(",", records) + "]}");
@@ -188,19 +190,21 @@ class ParallelResourcesIT {
   void aResourceFetchingAheadOfThePipelineIsThrottled() {
     // While the first resource's only page takes long, the second could fetch all its pages;
     // bounded queues stop it after a few.
-    int many = 30;
+    int many = 15;
+    int size = 1_000;
     delayOf.put("slow", 1_500L);
     delayOf.put("many", 0L);
     pagesOf.put("slow", 1);
     pagesOf.put("many", many);
+    pageSizeOf.put("many", size);
     try (Pipeline pipeline = pipeline(2, "slow", "many")) {
       pipeline.run();
-      assertThat(lake.count("many")).isEqualTo((long) many * RECORDS_PER_PAGE);
+      assertThat(lake.count("many")).isEqualTo((long) many * size);
     }
 
-    // The pipeline's queue, the page a waiting thread holds and the REST resource's own
-    // one-page read-ahead, plus the page in flight.
-    int readAhead = 4 + 1 + 1 + 1 + 1;
+    // The pipeline's read-ahead (5,000 records), the page a waiting thread holds and the REST
+    // resource's own one-page read-ahead, plus the page in flight.
+    int readAhead = 5_000 / size + 1 + 1 + 1 + 1;
     assertThat(seenWhenServed.get("slow#1")).isGreaterThan(0).isLessThanOrEqualTo(readAhead);
     assertThat(requestCounts.get("many").get()).isEqualTo(many);
   }

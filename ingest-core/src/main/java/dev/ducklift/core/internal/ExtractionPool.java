@@ -5,12 +5,14 @@ import dev.ducklift.core.ExtractContext;
 import dev.ducklift.core.Page;
 import dev.ducklift.core.Resource;
 import dev.ducklift.core.Resource.PageConsumer;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
@@ -20,11 +22,12 @@ import java.util.function.IntFunction;
  *
  * <p>The runner takes resource {@code i}'s pages with {@link #extract}: they arrive on the calling
  * thread in the resource's order. Meanwhile the following resources extract on pool threads, each
- * into its own queue of at most {@link #PAGES_AHEAD} pages; a resource whose queue is full waits in
+ * into its own queue holding at most {@link #RECORDS_AHEAD} records in at most {@link #PAGES_AHEAD}
+ * pages (and always at least one page, however large); a resource whose queue is full waits in
  * {@code accept} until the runner reaches it, so no resource is ever buffered whole and memory is
- * bounded by {@code parallelism × PAGES_AHEAD} pages. A resource starts when a slot frees, that is
- * when the runner has taken the last page of an earlier one; so while a load is being committed and
- * promoted the next resources are already fetching.
+ * bounded by {@code parallelism} such queues. A resource starts when a slot frees, that is when the
+ * runner has taken the last page of an earlier one; so while a load is being committed and promoted
+ * the next resources are already fetching.
  *
  * <p>With {@code parallelism} 1 there is no pool: each resource extracts on the calling thread, as
  * it did before resources could overlap.
@@ -34,8 +37,15 @@ import java.util.function.IntFunction;
  */
 final class ExtractionPool implements AutoCloseable {
 
-  /** Pages a resource may have fetched ahead of the runner before it waits. */
-  static final int PAGES_AHEAD = 4;
+  /**
+   * Records a resource may have extracted ahead of the runner before it waits: enough for a slow
+   * API's resource to be mostly fetched by its turn, small enough that a few such queues stay well
+   * below the heap a pipeline needs anyway.
+   */
+  static final int RECORDS_AHEAD = 5_000;
+
+  /** Pages a resource may have extracted ahead of the runner, whatever their size. */
+  static final int PAGES_AHEAD = 32;
 
   private static final Object END = new Object();
   private static final long CLOSE_WAIT_MILLIS = 5_000;
@@ -177,7 +187,10 @@ final class ExtractionPool implements AutoCloseable {
   private final class Task implements Runnable {
     private final int index;
     private final ExtractContext context;
-    private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(PAGES_AHEAD);
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private long queuedRecords;
     private volatile boolean abandoned;
     private boolean released;
 
@@ -217,21 +230,59 @@ final class ExtractionPool implements AutoCloseable {
 
     /** Queues {@code item}, waiting while the queue is full; {@code false} once stopped. */
     private boolean put(Object item) {
+      int records = item instanceof Page page ? page.size() : 0;
+      lock.lock();
       try {
         while (!stopped()) {
-          if (queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
+          boolean fits =
+              !(item instanceof Page)
+                  || queue.isEmpty()
+                  || (queue.size() < PAGES_AHEAD && queuedRecords + records <= RECORDS_AHEAD);
+          if (fits) {
+            queue.addLast(item);
+            queuedRecords += records;
+            changed.signalAll();
             return true;
           }
+          // Timed, so that a cancellation (which signals nobody) is seen promptly.
+          changed.await(50, TimeUnit.MILLISECONDS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        lock.unlock();
       }
       return false;
     }
 
+    /** The next queued item, or {@code null} after waiting a while for one. */
+    private Object poll() throws InterruptedException {
+      lock.lock();
+      try {
+        if (queue.isEmpty()) {
+          changed.await(50, TimeUnit.MILLISECONDS);
+        }
+        Object item = queue.pollFirst();
+        if (item instanceof Page page) {
+          queuedRecords -= page.size();
+          changed.signalAll();
+        }
+        return item;
+      } finally {
+        lock.unlock();
+      }
+    }
+
     void abandon() {
       abandoned = true;
-      queue.clear();
+      lock.lock();
+      try {
+        queue.clear();
+        queuedRecords = 0;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
     }
 
     void drainInto(PageConsumer consumer) throws Exception {
@@ -242,7 +293,7 @@ final class ExtractionPool implements AutoCloseable {
         }
         Object item;
         try {
-          item = queue.poll(50, TimeUnit.MILLISECONDS);
+          item = poll();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           abandon();
