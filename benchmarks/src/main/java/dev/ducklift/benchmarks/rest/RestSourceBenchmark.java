@@ -66,17 +66,28 @@ public final class RestSourceBenchmark {
       System.out.printf(
           "records: %,d  pages: %,d  page size: %,d B  avg record: %d B%n",
           records, pages, sample.length, sample.length / PAGE_SIZE);
+      System.out.printf(
+          "server: generating one page takes %.1f ms of CPU (paid per request in every phase)%n",
+          generationMillis(records, pages));
       double bestBaseline = 0;
       double bestExtract = 0;
       double bestRest = 0;
       for (int round = 1; round <= rounds; round++) {
+        long c0 = cpuNanos();
         double baseline = baseline(server, pages, records);
+        long c1 = cpuNanos();
         double extract = restExtractOnly(server, records);
+        long c2 = cpuNanos();
         double rest = restPipeline(server, dir.resolve("work-" + round), records);
+        long c3 = cpuNanos();
         System.out.printf(
             "round %d: okhttp+jackson %,.0f records/s  rest source alone %,.0f records/s (ratio"
                 + " %.3f)  rest->staging->lake %,.0f records/s (ratio %.3f)%n",
             round, baseline, extract, extract / baseline, rest, rest / baseline);
+        System.out.printf(
+            "  process CPU (incl. server): okhttp+jackson %.1f s  rest source alone %.1f s"
+                + "  rest->staging->lake %.1f s%n",
+            (c1 - c0) / 1e9, (c2 - c1) / 1e9, (c3 - c2) / 1e9);
         bestBaseline = Math.max(bestBaseline, baseline);
         bestExtract = Math.max(bestExtract, extract);
         bestRest = Math.max(bestRest, rest);
@@ -93,6 +104,32 @@ public final class RestSourceBenchmark {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** CPU milliseconds the server spends generating one page (best of a few passes). */
+  private static double generationMillis(int records, int pages) {
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    int sample = Math.min(pages, 50);
+    double best = Double.MAX_VALUE;
+    long sink = 0;
+    for (int pass = 0; pass < 3; pass++) {
+      long t0 = threads.getCurrentThreadCpuTime();
+      for (int p = 1; p <= sample; p++) {
+        sink += page(p, records, pages).length;
+      }
+      best = Math.min(best, (threads.getCurrentThreadCpuTime() - t0) / 1e6 / sample);
+    }
+    if (sink == 0) {
+      throw new IllegalStateException("No pages generated");
+    }
+    return best;
   }
 
   private static double baseline(MockWebServer server, int pages, int records) throws Exception {
