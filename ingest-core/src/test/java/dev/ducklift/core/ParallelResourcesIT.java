@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ducklift.core.testing.DuckDbTestDestination;
+import dev.ducklift.core.testing.FaultInjectingDestination;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -403,5 +404,34 @@ class ParallelResourcesIT {
 
     assertThat(result.table("window").orElseThrow().rowsStaged()).isEqualTo(10);
     assertThat(served.get()).isLessThan(1000);
+  }
+
+  @Test
+  void aFailedPromoteKeepsItsStagedLoadForTheNextRunWhileTheOtherResourcesLoad() {
+    FaultInjectingDestination faulty = new FaultInjectingDestination(lake).failBeforeCommit(1);
+    Pipeline pipeline =
+        Pipeline.builder("p")
+            .workingDirectory(dir.resolve("work"))
+            .destination(faulty)
+            .parallelism(3)
+            .resource(pages("a", 2, 3))
+            .resource(pages("b", 1, 4))
+            .resource(pages("c", 3, 2))
+            .build();
+
+    assertThatThrownBy(pipeline::run)
+        .isInstanceOfSatisfying(
+            RunFailedException.class, e -> assertThat(e.failures()).containsOnlyKeys("a"))
+        .hasMessageContaining("Injected failure");
+    assertThat(lake.count("b")).isEqualTo(4);
+    assertThat(lake.count("c")).isEqualTo(6);
+
+    RunResult second = pipeline.run();
+
+    assertThat(second.resumedLoads()).hasSize(1);
+    assertThat(lake.count("a")).isEqualTo(6);
+    assertThat(lake.count("b")).isEqualTo(4);
+    assertThat(lake.count("c")).isEqualTo(6);
+    assertThat(faulty.promotedLoads()).doesNotHaveDuplicates();
   }
 }
