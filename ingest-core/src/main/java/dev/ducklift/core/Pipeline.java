@@ -275,10 +275,10 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Extracts up to {@code resources} resources at once (default {@value
      * Pipeline#DEFAULT_PARALLELISM}). While the runtime normalizes, stages and promotes one
-     * resource, the next ones already fetch their pages, each at most a few pages ahead (then it
-     * waits), so memory stays bounded. {@code 1} extracts one resource after another; with more,
-     * resources of one source may extract on different threads at the same time, so state a source
-     * shares between them must be thread-safe.
+     * resource, the next ones already fetch their pages, each at most 5,000 records (32 pages, or
+     * one larger page) ahead, then it waits, so memory stays bounded. {@code 1} extracts one
+     * resource after another; with more, resources of one source may extract on different threads
+     * at the same time, so state a source shares between them must be thread-safe.
      */
     public Builder parallelism(int resources) {
       if (resources < 1 || resources > MAX_PARALLELISM) {
