@@ -47,7 +47,10 @@ public interface PipelineListener {
   /** A promoted load was recorded in the local state and its staged rows dropped. */
   default void loadFinished(String resourceName, String loadId) {}
 
-  /** A resource failed; the run fails with {@code error} after this event. */
+  /**
+   * A resource failed. The run goes on with the other resources and, once they are done, fails
+   * with a {@link RunFailedException} that holds {@code error}; a cancelled run fails at once.
+   */
   default void resourceFailed(String resourceName, String loadId, RuntimeException error) {}
 
   /** The run finished successfully. */
