@@ -147,9 +147,9 @@ public final class Transaction implements AutoCloseable {
   /**
    * Deletes the rows (as of the base snapshot) matching a DuckDB condition over the table's column
    * names, for example {@code "id" IN (SELECT id FROM staging.t)}. Writes cumulative delete files
-   * now (one per affected data file); a data file losing all its rows is ended instead. A data
-   * file that already has a delete file gets a replacement tagging each position with the
-   * snapshot that deleted it, as the official extension writes it.
+   * now (one per affected data file); a data file losing all its rows is ended instead. A data file
+   * that already has a delete file gets a replacement tagging each position with the snapshot that
+   * deleted it, as the official extension writes it.
    *
    * @param duckdb the connection to evaluate the condition on; not closed
    * @return rows newly deleted

@@ -44,6 +44,10 @@ final class FaultyCatalog implements UnaryOperator<Connection> {
             if (sql.contains("\"ducklake_snapshot\" VALUES")) {
               ps = snapshotInsert(ps);
             }
+            if (sql.endsWith("COMMIT")) {
+              // on PostgreSQL the last statements of a commit travel with the COMMIT itself
+              ps = committingBatch(real, ps);
+            }
             return ps;
           }
           if (method.getName().equals("commit")) {
@@ -75,6 +79,29 @@ final class FaultyCatalog implements UnaryOperator<Connection> {
       refusing = true;
     }
     throw new SQLException("An I/O error occurred while sending to the backend", "08006");
+  }
+
+  private PreparedStatement committingBatch(Connection connection, PreparedStatement real) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (isExecute(method)) {
+            CommitFault fault = commitFault;
+            commitFault = CommitFault.NONE;
+            if (fault == CommitFault.LOST_BEFORE_COMMIT) {
+              connection.rollback();
+              lose();
+            }
+            Object result = invoke(real, method, args);
+            if (fault == CommitFault.LOST_AFTER_COMMIT) {
+              lose();
+            }
+            return result;
+          }
+          return invoke(real, method, args);
+        };
+    return (PreparedStatement)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {PreparedStatement.class}, handler);
   }
 
   private PreparedStatement changesInsert(PreparedStatement real) {

@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Several successive deletes on one data file, in the official extension's 1.0 layout: one visible
  * delete file per data file, the later ones tagging each position with the snapshot that deleted
  * it. The table's contents at every snapshot are tracked independently in a plain DuckDB table; the
- * change feed over every range of snapshots must equal the differences of those contents, snapshot
- * by snapshot, and time travel must return them.
+ * change feed over every range of snapshots (on a DuckDB-file catalog: every single snapshot and
+ * the whole history) must equal the differences of those contents, snapshot by snapshot, and time
+ * travel must return them.
  */
 class SuccessiveDeletesIT {
   private static final TableName EVENTS = TableName.of("events");
@@ -98,13 +99,15 @@ class SuccessiveDeletesIT {
       committed(lateResult);
       assertThat(lateResult.snapshotId()).isEqualTo(snapshots.get(snapshots.size() - 2) + 1);
 
-      assertChangeFeeds(lake);
+      // every range on one catalog kind; the change feed reads both kinds alike, so the other
+      // checks single snapshots and the whole history (the suite's time stays short)
+      assertChangeFeeds(lake, kind == Lakes.Kind.POSTGRES);
       assertOfficialLayout(lake, lateResult.snapshotId(), lateDeletes);
       Lakes.assertVerified(lake);
     }
   }
 
-  private void assertChangeFeeds(DuckLake lake) throws SQLException {
+  private void assertChangeFeeds(DuckLake lake, boolean everyRange) throws SQLException {
     Map<Long, Set<String>> inserted = new TreeMap<>();
     Map<Long, Set<String>> deleted = new TreeMap<>();
     for (int i = 0; i < snapshots.size(); i++) {
@@ -128,6 +131,9 @@ class SuccessiveDeletesIT {
       // every range from the first append on (ranges starting at the table's creation add nothing)
       for (int i = 1; i < snapshots.size(); i++) {
         for (int j = i; j < snapshots.size(); j++) {
+          if (!everyRange && j != i && !(i == 1 && j == snapshots.size() - 1)) {
+            continue;
+          }
           long from = snapshots.get(i);
           long to = snapshots.get(j);
           List<String> expected = new ArrayList<>();

@@ -11,6 +11,7 @@ import dev.ducklift.ducklake.Transaction;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -34,13 +36,16 @@ import java.util.stream.Stream;
  *
  * <p>Part 1: commits of 10-row appends into one table with a PostgreSQL catalog (embedded
  * PostgreSQL on loopback): latency p50/p99 of the whole transaction (Parquet write + commit) and of
- * the commit alone, with 1 writer and with 3 concurrent writers (each its own thread and DuckDB
- * connection), commits/s of both and their ratio, and the number of errors.
+ * the commit alone, with 1 writer and with 3 concurrent writers (each its own thread and in-memory
+ * DuckDB), commits/s of both and their ratio, the process CPU time per commit, and the number of
+ * errors. The two configurations alternate in one-second slices, so that load from other processes
+ * that comes and goes during the run weighs on both alike.
  *
  * <p>Part 2: writing the same rows to Parquet through {@code Transaction.append} (casts, field ids,
  * statistics) against a bare DuckDB {@code COPY ... TO (FORMAT parquet)} in the same run.
  *
- * <p>Arguments: {@code [seconds per phase] [rows for part 2]} (default 10 and 2,000,000).
+ * <p>Arguments: {@code [seconds per configuration] [rows for part 2] [DuckDB threads per writer]}
+ * (default 10, 2,000,000 and DuckDB's default, one per core).
  */
 public final class CommitBenchmark {
   private static final TableName TABLE = TableName.of("events");
@@ -50,6 +55,7 @@ public final class CommitBenchmark {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     long rows = args.length > 1 ? Long.parseLong(args[1]) : 2_000_000L;
+    Integer duckdbThreads = args.length > 2 ? Integer.valueOf(args[2]) : null;
     Path dir = Files.createTempDirectory("ducklift-commit-bench");
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
       CatalogLocation catalog =
@@ -66,14 +72,36 @@ public final class CommitBenchmark {
                     ColumnDefinition.of("at", LakeType.primitive("timestamptz")),
                     ColumnDefinition.of("amount", LakeType.primitive("decimal(18,2)"))))
             .commit();
-        runWriters(lake, 1, 2, false); // warm-up
-        Phase one = runWriters(lake, 1, seconds, true);
-        Phase three = runWriters(lake, 3, seconds, true);
+        runWriters(lake, 1, 2, duckdbThreads); // warm-up
+        runWriters(lake, 3, 1, duckdbThreads);
+        double loadBefore = systemLoad();
+        List<Phase> ones = new ArrayList<>();
+        List<Phase> threes = new ArrayList<>();
+        List<Double> sliceRatios = new ArrayList<>();
+        for (int slice = 0; slice < seconds; slice++) {
+          Phase o = runWriters(lake, 1, 1, duckdbThreads);
+          Phase t = runWriters(lake, 3, 1, duckdbThreads);
+          ones.add(o);
+          threes.add(t);
+          sliceRatios.add(t.commitsPerSecond() / o.commitsPerSecond());
+        }
+        Phase one = Phase.merge(ones);
+        Phase three = Phase.merge(threes);
+        System.out.printf(
+            "DuckDB threads per writer: %s; load average %.1f before, %.1f after%n",
+            duckdbThreads == null ? "default" : duckdbThreads, loadBefore, systemLoad());
         one.print("1 writer ");
         three.print("3 writers");
+        Collections.sort(sliceRatios);
         System.out.printf(
-            "3 writers / 1 writer commits/s: %.2fx (goal >= 1.5x); errors: %d (goal 0)%n",
-            three.commitsPerSecond() / one.commitsPerSecond(), one.errors + three.errors);
+            "3 writers / 1 writer commits/s: %.2fx (goal >= 1.5x; median of the %d slice pairs"
+                + " %.2fx, range %.2f-%.2fx); errors: %d (goal 0)%n",
+            three.commitsPerSecond() / one.commitsPerSecond(),
+            sliceRatios.size(),
+            sliceRatios.get(sliceRatios.size() / 2),
+            sliceRatios.get(0),
+            sliceRatios.get(sliceRatios.size() - 1),
+            one.errors + three.errors);
         System.out.printf(
             "commit p50 with 1 writer: %.2f ms (goal <= 10 ms)%n", one.commitPercentile(0.50));
         verify(lake);
@@ -86,8 +114,27 @@ public final class CommitBenchmark {
     }
   }
 
-  /** Latencies (ns) and counts of one phase. */
-  private record Phase(long[] total, long[] commit, long elapsedNanos, long errors) {
+  private static double systemLoad() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /** The CPU time of this process (all threads, DuckDB's native ones included), in ns. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** Latencies (ns), counts and CPU time of one or more phases. */
+  private record Phase(long[] total, long[] commit, long elapsedNanos, long errors, long cpuNanos) {
+    static Phase merge(List<Phase> phases) {
+      return new Phase(
+          phases.stream().flatMapToLong(p -> Arrays.stream(p.total)).toArray(),
+          phases.stream().flatMapToLong(p -> Arrays.stream(p.commit)).toArray(),
+          phases.stream().mapToLong(Phase::elapsedNanos).sum(),
+          phases.stream().mapToLong(Phase::errors).sum(),
+          phases.stream().mapToLong(Phase::cpuNanos).sum());
+    }
+
     double commitsPerSecond() {
       return total.length / (elapsedNanos / 1e9);
     }
@@ -105,7 +152,7 @@ public final class CommitBenchmark {
     void print(String label) {
       System.out.printf(
           "%s: %d commits in %.1f s = %.1f commits/s; append+commit p50 %.2f ms p99 %.2f ms;"
-              + " commit p50 %.2f ms p99 %.2f ms; errors %d%n",
+              + " commit p50 %.2f ms p99 %.2f ms; process CPU %.2f ms per commit; errors %d%n",
           label,
           total.length,
           elapsedNanos / 1e9,
@@ -114,25 +161,39 @@ public final class CommitBenchmark {
           percentile(total, 0.99),
           percentile(commit, 0.50),
           percentile(commit, 0.99),
+          cpuNanos / 1e6 / Math.max(1, total.length),
           errors);
     }
   }
 
   private static final AtomicLong NEXT_ID = new AtomicLong();
 
-  private static Phase runWriters(DuckLake lake, int writers, int seconds, boolean record)
+  private static Phase runWriters(DuckLake lake, int writers, int seconds, Integer duckdbThreads)
       throws Exception {
+    // each writer's DuckDB is opened before the clock starts
+    List<Connection> ducks = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+      if (duckdbThreads != null) {
+        try (Statement s = duck.createStatement()) {
+          s.execute("SET threads = " + duckdbThreads);
+        }
+      }
+      ducks.add(duck);
+    }
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger errors = new AtomicInteger();
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     List<Future<?>> futures = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
+      Connection writerDuck = ducks.get(w);
       futures.add(
           pool.submit(
               () -> {
-                try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+                try (Connection duck = writerDuck) {
                   while (System.nanoTime() < deadline) {
                     long first = NEXT_ID.getAndAdd(10);
                     long t0 = System.nanoTime();
@@ -168,10 +229,11 @@ public final class CommitBenchmark {
       f.get();
     }
     long elapsed = System.nanoTime() - start;
+    long cpu = processCpuNanos() - cpuStart;
     pool.shutdown();
     long[] total = samples.stream().mapToLong(s -> s[0]).toArray();
     long[] commit = samples.stream().mapToLong(s -> s[1]).toArray();
-    return new Phase(total, commit, elapsed, errors.get());
+    return new Phase(total, commit, elapsed, errors.get(), cpu);
   }
 
   /** Checks that every commit landed: contiguous snapshots and exact row counts. */

@@ -69,6 +69,19 @@ final class CatalogBatch {
     }
   }
 
+  /**
+   * Sends every statement added so far followed by {@code COMMIT}, in one round trip (the last
+   * chunk carries the COMMIT). Only for the multi-statement form: if a statement fails, the server
+   * skips the rest, COMMIT included, and the transaction stays open for a rollback.
+   */
+  void flushAndCommit(Connection c) throws SQLException {
+    if (!multiStatement) {
+      throw new IllegalStateException("COMMIT travels with the statements only on PostgreSQL");
+    }
+    entries.add(new Entry("COMMIT", new Object[0]));
+    flush(c);
+  }
+
   private static void sendTogether(Connection c, List<Entry> chunk) throws SQLException {
     StringBuilder sql = new StringBuilder();
     for (Entry e : chunk) {

@@ -38,6 +38,67 @@ public final class CatalogReads {
   public record TableRow(
       long id, long schemaId, String name, String uuid, String path, boolean relative) {}
 
+  /** What a transaction starts from: the latest snapshot and the schemas and tables it shows. */
+  public record Start(SnapshotRow latest, Map<String, SchemaRow> schemas, List<TableRow> tables) {}
+
+  /**
+   * The latest snapshot with its visible schemas and tables, read by one statement (one round trip,
+   * and one consistent view of the catalog).
+   */
+  public Start start(Connection c) throws SQLException {
+    String visible =
+        " l.snapshot_id >= x.begin_snapshot AND (x.end_snapshot IS NULL OR l.snapshot_id <"
+            + " x.end_snapshot)";
+    String sql =
+        "WITH l AS (SELECT snapshot_id, schema_version, next_catalog_id, next_file_id FROM "
+            + t("ducklake_snapshot")
+            + " WHERE snapshot_id = (SELECT max(snapshot_id) FROM "
+            + t("ducklake_snapshot")
+            + ")) SELECT 0 AS kind, snapshot_id AS id, schema_version AS a, next_catalog_id AS b,"
+            + " next_file_id AS c, CAST(NULL AS VARCHAR) AS name, CAST(NULL AS VARCHAR) AS path,"
+            + " CAST(NULL AS BOOLEAN) AS rel, CAST(NULL AS VARCHAR) AS uuid FROM l"
+            + " UNION ALL SELECT 1, x.schema_id, NULL, NULL, NULL, x.schema_name, x.path,"
+            + " x.path_is_relative, NULL FROM "
+            + t("ducklake_schema")
+            + " x, l WHERE"
+            + visible
+            + " UNION ALL SELECT 2, x.table_id, x.schema_id, NULL, NULL, x.table_name, x.path,"
+            + " x.path_is_relative, CAST(x.table_uuid AS VARCHAR) FROM "
+            + t("ducklake_table")
+            + " x, l WHERE"
+            + visible
+            + " ORDER BY 1, 2";
+    SnapshotRow latest = null;
+    Map<String, SchemaRow> schemas = new LinkedHashMap<>();
+    List<TableRow> tables = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        switch (rs.getInt(1)) {
+          case 0 ->
+              latest = new SnapshotRow(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+          case 1 ->
+              schemas.put(
+                  rs.getString(6),
+                  new SchemaRow(rs.getLong(2), rs.getString(6), rs.getString(7), bool(rs, 8)));
+          default ->
+              tables.add(
+                  new TableRow(
+                      rs.getLong(2),
+                      rs.getLong(3),
+                      rs.getString(6),
+                      rs.getString(9),
+                      rs.getString(7),
+                      bool(rs, 8)));
+        }
+      }
+    }
+    if (latest == null) {
+      throw new SQLException("The catalog has no snapshot");
+    }
+    return new Start(latest, schemas, tables);
+  }
+
   public SnapshotRow latestSnapshot(Connection c) throws SQLException {
     try (PreparedStatement ps =
             c.prepareStatement(
@@ -136,20 +197,33 @@ public final class CatalogReads {
 
   /** The top-level columns of a table at a snapshot, in column order, with their children. */
   public List<ColumnNode> columns(Connection c, long tableId, long snapshot) throws SQLException {
+    return columns(c, tableId, snapshot, new long[1]);
+  }
+
+  /**
+   * Like {@link #columns(Connection, long, long)}, also setting {@code maxId[0]} to {@code
+   * MAX(column_id)} over all versions of the table's columns, in the same round trip.
+   */
+  public List<ColumnNode> columns(Connection c, long tableId, long snapshot, long[] maxId)
+      throws SQLException {
     List<Row> rows = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT column_id, column_name, column_type, nulls_allowed, initial_default,"
-                + " default_value, parent_column FROM "
+                + " default_value, parent_column, (SELECT max(column_id) FROM "
+                + t("ducklake_column")
+                + " WHERE table_id = ?) FROM "
                 + t("ducklake_column")
                 + " WHERE table_id = ? AND"
                 + VISIBLE
                 + " ORDER BY column_order")) {
       ps.setLong(1, tableId);
-      ps.setLong(2, snapshot);
+      ps.setLong(2, tableId);
       ps.setLong(3, snapshot);
+      ps.setLong(4, snapshot);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          maxId[0] = Math.max(maxId[0], rs.getLong(8));
           long parent = rs.getLong(7);
           Long parentId = rs.wasNull() ? null : parent;
           rows.add(

@@ -72,12 +72,13 @@ public final class TransactionState {
     this.options = options;
     this.scratch = scratch;
     try (Connection c = db.connect()) {
-      base = reads.latestSnapshot(c);
-      for (CatalogReads.SchemaRow s : reads.schemas(c, base.id()).values()) {
+      CatalogReads.Start start = reads.start(c);
+      base = start.latest();
+      for (CatalogReads.SchemaRow s : start.schemas().values()) {
         schemas.put(
             s.name(), new SchemaModel(s.id(), s.name(), null, s.path(), s.relative(), false));
       }
-      for (CatalogReads.TableRow t : reads.tables(c, base.id())) {
+      for (CatalogReads.TableRow t : start.tables()) {
         tableRowsBySchema.computeIfAbsent(t.schemaId(), k -> new ArrayList<>()).add(t);
       }
     } catch (SQLException e) {
@@ -148,8 +149,9 @@ public final class TransactionState {
         new TableModel(
             found.id(), s, found.name(), found.uuid(), found.path(), found.relative(), false);
     try (Connection c = db.connect()) {
-      t.columns = new ArrayList<>(reads.columns(c, found.id(), base.id()));
-      t.nextColumnId = reads.maxColumnId(c, found.id()) + 1;
+      long[] maxId = new long[1];
+      t.columns = new ArrayList<>(reads.columns(c, found.id(), base.id(), maxId));
+      t.nextColumnId = maxId[0] + 1;
     } catch (SQLException e) {
       throw new DuckLakeException(
           "Cannot read the columns of table " + name + ": " + e.getMessage(), e);
@@ -828,13 +830,24 @@ public final class TransactionState {
           throw e;
         }
         try {
-          c.commit();
+          if (a.finalBatch != null) {
+            a.finalBatch.flushAndCommit(c);
+          } else {
+            c.commit();
+          }
         } catch (SQLException e) {
           db.releaseCommitLock();
           if (isRetryable(e) && !isConnectionLoss(e)) {
             rollbackQuietly(c);
             lastConflict = e;
             continue;
+          }
+          if (a.finalBatch != null && !isConnectionLoss(e)) {
+            // the server refused a statement of the batch or the COMMIT itself: nothing landed
+            rollbackQuietly(c);
+            abort();
+            throw new DuckLakeException(
+                "Cannot commit to the catalog " + db.location() + ": " + e.getMessage(), e);
           }
           Boolean landed = resolveOutcome(a);
           if (landed == null) {
@@ -975,6 +988,9 @@ public final class TransactionState {
     long rowsDeleted;
     final List<DataFileInfo> files = new ArrayList<>();
 
+    /** The attempt's last catalog writes, still to be sent together with COMMIT. */
+    CatalogBatch finalBatch;
+
     CommitResult result(int attempts) {
       SnapshotInfo info =
           new SnapshotInfo(
@@ -1018,9 +1034,8 @@ public final class TransactionState {
             + db.table("ducklake_snapshot")
             + " s LEFT JOIN "
             + db.table("ducklake_snapshot_changes")
-            + " c ON c.snapshot_id = s.snapshot_id WHERE s.snapshot_id >= "
-            + checkedUpTo
-            + " ORDER BY s.snapshot_id");
+            + " c ON c.snapshot_id = s.snapshot_id WHERE s.snapshot_id >= ? ORDER BY"
+            + " s.snapshot_id");
     StringBuilder ids = new StringBuilder();
     for (TableModel t : tables) {
       if (!t.files.isEmpty() && !t.created) {
@@ -1040,8 +1055,11 @@ public final class TransactionState {
     }
     List<SnapshotInfo> rows = new ArrayList<>();
     boolean together = db.dialect() == CatalogDatabase.Dialect.POSTGRES;
+    // the snapshot bound is a parameter, so the text repeats and the driver's statement cache
+    // spares the server from planning these reads again while the commit lock is held
     if (together) {
       try (PreparedStatement ps = c.prepareStatement(String.join(";\n", queries))) {
+        ps.setLong(1, checkedUpTo);
         boolean isResult = ps.execute();
         for (int q = 0; q < queries.size(); q++) {
           if (q > 0) {
@@ -1057,9 +1075,13 @@ public final class TransactionState {
       }
     } else {
       for (int q = 0; q < queries.size(); q++) {
-        try (Statement st = c.createStatement();
-            ResultSet rs = st.executeQuery(queries.get(q))) {
-          readResult(q - (lock != null ? 1 : 0), rs, rows, stats);
+        try (PreparedStatement st = c.prepareStatement(queries.get(q))) {
+          if (q == (lock != null ? 1 : 0)) {
+            st.setLong(1, checkedUpTo);
+          }
+          try (ResultSet rs = st.executeQuery()) {
+            readResult(q - (lock != null ? 1 : 0), rs, rows, stats);
+          }
         }
       }
     }
@@ -1194,7 +1216,12 @@ public final class TransactionState {
         CatalogBatch.orNull(author),
         CatalogBatch.orNull(commitMessage),
         CatalogBatch.orNull(commitExtraInfo));
-    batch.flush(c);
+    if (db.dialect() == CatalogDatabase.Dialect.POSTGRES) {
+      // sent with COMMIT by the caller: one round trip less while the commit lock is held
+      a.finalBatch = batch;
+    } else {
+      batch.flush(c);
+    }
     return checkedUpTo;
   }
 
