@@ -3,6 +3,7 @@ package dev.ducklift.samples.orchestrate;
 import dev.ducklift.core.Pipeline;
 import dev.ducklift.core.PipelineConfig;
 import dev.ducklift.core.PipelineListener;
+import dev.ducklift.core.RunFailedException;
 import dev.ducklift.core.RunResult;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +39,17 @@ public final class AssetRunner {
       if (e instanceof Error && !(e instanceof AssertionError)) {
         throw (Error) e;
       }
+      // Resources that committed before or beside a failed one are in the lake: report them.
+      Optional<RunResult> committed =
+          e instanceof RunFailedException failed
+              ? Optional.ofNullable(failed.result())
+              : Optional.empty();
       return new AssetResult(
           pipeline.name(),
           Outcome.ofRunFailure(e),
           started,
           Duration.ofNanos(System.nanoTime() - t0),
-          Optional.empty(),
+          committed,
           message(e));
     }
   }
