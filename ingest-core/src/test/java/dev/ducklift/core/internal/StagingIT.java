@@ -1,0 +1,291 @@
+package dev.ducklift.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ducklift.core.WriteDisposition;
+import dev.ducklift.core.schema.DataType;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.duckdb.DuckDBConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Staging's appenders and its checkpoint transaction, against real DuckDB files. */
+class StagingIT {
+
+  @TempDir Path dir;
+
+  /** One column of every kind the vector path writes, after an id. */
+  private static final List<DataType> KINDS =
+      List.of(
+          DataType.BIGINT,
+          DataType.TEXT,
+          DataType.JSON,
+          DataType.DOUBLE,
+          DataType.BOOLEAN,
+          DataType.TIMESTAMP,
+          DataType.TIMESTAMPTZ,
+          DataType.DATE,
+          DataType.INTEGER,
+          DataType.SMALLINT,
+          DataType.REAL,
+          DataType.UUID);
+
+  private static final String[] TEXTS = {
+    "", "a", "exactly12chr", "thirteen char", "Zürich ✓ 𝄞 naïve", "x".repeat(300), "line\nbreak"
+  };
+
+  @Test
+  void theDriverExposesTheVectorPathSoStagingDoesNotFallBackToValueByValueAppends() {
+    assertThat(VectorAppender.available())
+        .as("duckdb_jdbc internals used by VectorAppender (a driver upgrade may have moved them)")
+        .isTrue();
+    assertThat(VectorAppender.supports(kinds(KINDS))).isTrue();
+    assertThat(VectorAppender.supports(kinds(List.of(DataType.BIGINT, DataType.decimal(38, 9)))))
+        .isFalse();
+  }
+
+  @Test
+  void rowsWrittenIntoVectorsReadBackAsTheirValuesAcrossChunkBoundaries() throws Exception {
+    List<Object[]> rows = randomRows(2048 * 2 + 77, 7);
+    try (DuckDBConnection c = open(dir.resolve("v.duckdb"))) {
+      createTable(c, "t", KINDS);
+      VectorAppender appender = VectorAppender.open(c, "main", "t", kinds(KINDS));
+      assertThat(appender).isNotNull();
+      for (Object[] row : rows) {
+        appender.appendRow(row);
+      }
+      appender.close();
+      assertTableHolds(c, "main.t", rows);
+    }
+  }
+
+  @Test
+  void aTableWithAColumnTheVectorPathDoesNotWriteIsStagedValueByValue() throws Exception {
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("prices", List.of(DataType.BIGINT, DataType.decimal(38, 9)));
+      writer.ensureTable(table);
+      Object[][] rows = {
+        {1L, new BigDecimal("12.5")}, {2L, null}, {3L, new BigDecimal("-0.000000001")}
+      };
+      writer.append(table, rows, rows.length);
+      writer.checkpoint(manifest("l1", writer, table));
+      try (Statement st = staging.connection().createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT c0, c1::VARCHAR FROM "
+                      + Staging.relation("l1", "prices")
+                      + " ORDER BY c0")) {
+        List<String> read = new ArrayList<>();
+        while (rs.next()) {
+          read.add(rs.getLong(1) + "=" + rs.getString(2));
+        }
+        assertThat(read).containsExactly("1=12.500000000", "2=null", "3=-0.000000001");
+      }
+    }
+  }
+
+  @Test
+  void rowsAppendedButNotCheckpointedAreNeitherVisibleNorDurable() throws Exception {
+    Path work = dir.resolve("work");
+    List<Object[]> committed = randomRows(3000, 11);
+    List<Object[]> pending = randomRows(2500, 12);
+    try (Staging staging = Staging.open(work)) {
+      NormalizedTable table = table("events", KINDS);
+      try (Staging.LoadWriter writer = staging.begin("l1", 1)) {
+        writer.ensureTable(table);
+        append(writer, table, committed);
+        writer.checkpoint(manifest("l1", writer, table));
+        append(writer, table, pending);
+        assertThat(writer.rowsSinceCheckpoint()).isEqualTo(pending.size());
+        try (Connection other = staging.connection().duplicate()) {
+          assertThat(count(other, Staging.relation("l1", "events"))).isEqualTo(committed.size());
+        }
+        // Closing without a checkpoint rolls the pending rows back.
+      }
+      assertThat(count(staging.connection(), Staging.relation("l1", "events")))
+          .isEqualTo(committed.size());
+    }
+    try (DuckDBConnection reopened = open(work.resolve(Staging.FILE_NAME))) {
+      assertTableHolds(reopened, Staging.relation("l1", "events"), committed);
+      assertThat(count(reopened, "main." + Staging.JOURNAL)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void eachCheckpointCommitsExactlyTheRowsAppendedSinceThePreviousOne() throws Exception {
+    List<Object[]> all = randomRows(2049 + 1 + 4096, 21);
+    int[] batches = {2049, 1, 4096};
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("events", KINDS);
+      writer.ensureTable(table);
+      int from = 0;
+      for (int size : batches) {
+        append(writer, table, all.subList(from, from + size));
+        from += size;
+        writer.checkpoint(manifest("l1", writer, table));
+        assertThat(writer.rowsCommitted()).isEqualTo(from);
+        assertTableHolds(
+            staging.connection(), Staging.relation("l1", "events"), all.subList(0, from));
+      }
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static DuckDBConnection open(Path file) throws SQLException {
+    return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+  }
+
+  private static DataType.Kind[] kinds(List<DataType> types) {
+    return types.stream().map(DataType::kind).toArray(DataType.Kind[]::new);
+  }
+
+  private static NormalizedTable table(String name, List<DataType> types) {
+    NormalizedTable t = new NormalizedTable(name, null, "", false);
+    for (int i = 0; i < types.size(); i++) {
+      t.addColumn("c" + i, types.get(i), true);
+    }
+    return t;
+  }
+
+  private static void createTable(Connection c, String name, List<DataType> types)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("CREATE TABLE " + name + " (");
+    for (int i = 0; i < types.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("c").append(i).append(' ');
+      sql.append(types.get(i).duckdbType());
+    }
+    try (Statement st = c.createStatement()) {
+      st.execute(sql.append(')').toString());
+    }
+  }
+
+  private static void append(
+      Staging.LoadWriter writer, NormalizedTable table, List<Object[]> rows) {
+    // The normalizer hands over one record's rows at a time, reusing its arrays afterwards.
+    for (Object[] row : rows) {
+      Object[][] one = {row.clone()};
+      writer.append(table, one, 1);
+      java.util.Arrays.fill(one[0], "overwritten");
+    }
+  }
+
+  private static LoadManifest manifest(
+      String loadId, Staging.LoadWriter writer, NormalizedTable table) {
+    return new LoadManifest(
+        loadId,
+        "events",
+        LoadManifest.EXTRACTING,
+        false,
+        false,
+        Map.of(),
+        WriteDisposition.APPEND,
+        List.of(),
+        null,
+        List.of(new LoadManifest.Table(table.schema(), writer.rowsIncludingPending(table.name()))),
+        0,
+        0,
+        List.of());
+  }
+
+  /**
+   * Rows of {@link #KINDS} with the row number as id, about one null in eight per column, and now
+   * and then a row shorter than the table (its trailing columns are null).
+   */
+  private static List<Object[]> randomRows(int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Object[] row = new Object[KINDS.size()];
+      row[0] = (long) i + seed * 1_000_000L;
+      for (int c = 1; c < row.length; c++) {
+        if (random.nextInt(8) == 0) {
+          continue;
+        }
+        row[c] =
+            switch (KINDS.get(c).kind()) {
+              case TEXT -> TEXTS[random.nextInt(TEXTS.length)];
+              case JSON -> "{\"k\":" + random.nextInt(1000) + "}";
+              case DOUBLE -> random.nextDouble() * 1e6 - 5e5;
+              case BOOLEAN -> random.nextBoolean();
+              case TIMESTAMP, TIMESTAMPTZ ->
+                  random.nextLong(-2_000_000_000_000_000L, 4_000_000_000_000_000L);
+              case DATE -> random.nextInt(-100_000, 100_000);
+              case INTEGER -> random.nextInt();
+              case SMALLINT -> (short) random.nextInt(Short.MIN_VALUE, Short.MAX_VALUE + 1);
+              case REAL -> (float) (random.nextDouble() * 1000);
+              case UUID -> new UUID(random.nextLong(), random.nextLong());
+              default -> throw new IllegalStateException();
+            };
+      }
+      if (random.nextInt(50) == 0) {
+        row = java.util.Arrays.copyOf(row, 1 + random.nextInt(row.length - 1));
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private static long count(Connection c, String relation) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + relation)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Reads every column back in a form comparable to the appended value and compares rows. */
+  private static void assertTableHolds(Connection c, String relation, List<Object[]> rows)
+      throws SQLException {
+    String sql =
+        "SELECT c0, c1, c2::VARCHAR, c3, c4, epoch_us(c5), epoch_us(c6), c7 - DATE '1970-01-01',"
+            + " c8, c9, c10, c11::VARCHAR FROM "
+            + relation
+            + " ORDER BY c0";
+    List<String> actual = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 1; i <= KINDS.size(); i++) {
+          Object v = rs.getObject(i);
+          line.append(i == 1 ? "" : "|").append(v == null ? "null" : render(KINDS.get(i - 1), v));
+        }
+        actual.add(line.toString());
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (Object[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < KINDS.size(); i++) {
+        Object v = i < row.length ? row[i] : null;
+        line.append(i == 0 ? "" : "|").append(v == null ? "null" : render(KINDS.get(i), v));
+      }
+      expected.add(line.toString());
+    }
+    assertThat(actual).containsExactlyElementsOf(expected);
+  }
+
+  private static String render(DataType type, Object v) {
+    return switch (type.kind()) {
+      case DOUBLE -> Double.toString(((Number) v).doubleValue());
+      case REAL -> Float.toString(((Number) v).floatValue());
+      case BIGINT, TIMESTAMP, TIMESTAMPTZ, DATE, INTEGER, SMALLINT ->
+          Long.toString(((Number) v).longValue());
+      default -> v.toString();
+    };
+  }
+}
