@@ -48,8 +48,8 @@ public interface PipelineListener {
   default void loadFinished(String resourceName, String loadId) {}
 
   /**
-   * A resource failed. The run goes on with the other resources and, once they are done, fails
-   * with a {@link RunFailedException} that holds {@code error}; a cancelled run fails at once.
+   * A resource failed. The run goes on with the other resources and, once they are done, fails with
+   * a {@link RunFailedException} that holds {@code error}; a cancelled run fails at once.
    */
   default void resourceFailed(String resourceName, String loadId, RuntimeException error) {}
 
