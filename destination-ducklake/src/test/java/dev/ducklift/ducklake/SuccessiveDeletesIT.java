@@ -2,6 +2,8 @@ package dev.ducklift.ducklake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ducklift.ducklake.maintenance.CleanupResult;
+import dev.ducklift.ducklake.maintenance.LakeMaintenance;
 import dev.ducklift.ducklake.read.LakeReader;
 import dev.ducklift.ducklake.read.LakeSession;
 import dev.ducklift.ducklake.read.QueryResult;
@@ -104,7 +106,39 @@ class SuccessiveDeletesIT {
       assertChangeFeeds(lake, kind == Lakes.Kind.POSTGRES);
       assertOfficialLayout(lake, lateResult.snapshotId(), lateDeletes);
       Lakes.assertVerified(lake);
+      assertMaintenanceKeepsHistory(lake);
     }
+  }
+
+  /**
+   * Expiring snapshots and removing the replaced delete files leaves every remaining snapshot
+   * readable as it was: the tagged delete file alone carries the history of its data file.
+   */
+  private void assertMaintenanceKeepsHistory(DuckLake lake) throws Exception {
+    List<Long> expired = List.of(snapshots.get(2), snapshots.get(4));
+    try (LakeReader reader = LakeReader.open(lake)) {
+      LakeMaintenance maintenance = new LakeMaintenance(reader);
+      assertThat(maintenance.expireSnapshots(expired, false).expiredSnapshots())
+          .containsExactlyElementsOf(expired);
+      CleanupResult cleanup = maintenance.cleanupOldFiles(null, false);
+      assertThat(cleanup.deletedFiles())
+          .hasSize(4)
+          .allSatisfy(f -> assertThat(f).endsWith("-delete.parquet"));
+      assertThat(cleanup.keptFiles()).isEmpty();
+    }
+    try (LakeReader reader = LakeReader.open(lake)) {
+      for (long s : snapshots) {
+        if (expired.contains(s)) {
+          continue;
+        }
+        try (LakeSession at = reader.at(s)) {
+          assertThat(strings(at.sql("SELECT id, kind FROM main.events")))
+              .as("rows at snapshot %d after maintenance", s)
+              .containsExactlyInAnyOrderElementsOf(rows("SELECT id, kind FROM contents_" + s));
+        }
+      }
+    }
+    Lakes.assertVerified(lake);
   }
 
   private void assertChangeFeeds(DuckLake lake, boolean everyRange) throws SQLException {
