@@ -35,8 +35,18 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the tables of one staged load into one transaction (one attempt of a promote): schema
- * changes, Parquet files and delete files per disposition. Intermediate row sets live in temporary
- * tables of a private staging connection ({@code work}); staged data is only read.
+ * changes, Parquet files and delete files per disposition. Staged data is only read.
+ *
+ * <p>Cost: in the common case (no key twice in the batch, nothing of it in the lake yet) a table
+ * costs one cheap duplicate check over its key columns and one {@code COPY} of its staged rows to
+ * Parquet; rows are copied into temporary tables of the private staging connection ({@code work})
+ * only when a subset of the staged rows is written (duplicates collapsed, keys found in the lake),
+ * so that child tables and the commit validator read that subset without recomputing it.
+ *
+ * <p>Row ids are derived, not random: a root row's {@code _dl_id} from its table and primary key
+ * (or its load and position), a child row's from its parent's id, its table and its list index. So
+ * a child table can hold one row id twice only if its parent table does, and a parent table whose
+ * staged row ids are distinct spares its children the de-duplication.
  */
 final class LoadWriter {
   private static final List<String> SIGNED = List.of("int8", "int16", "int32", "int64");
@@ -50,8 +60,14 @@ final class LoadWriter {
   private final boolean cursorWindowPruning;
   private final long baseSnapshot;
 
-  /** Per table: a temp relation of the rows this load writes (children filter on it). */
+  /**
+   * Per table: a relation (a temp table or a parenthesized query over the staged table) of the rows
+   * this load writes; children filter on it.
+   */
   private final Map<String, String> written = new HashMap<>();
+
+  /** Tables whose staged rows have distinct {@code _dl_id}s (so their children do too). */
+  private final Set<String> distinctRowIds = new HashSet<>();
 
   /** Per table (merge): a temp relation of {@code _dl_id}s whose child rows are replaced. */
   private final Map<String, String> replacedIds = new HashMap<>();
@@ -180,9 +196,17 @@ final class LoadWriter {
   // ---------------------------------------------------------------- dispositions
 
   private TableWriteResult append(TableName name, StagedTable t) throws SQLException {
-    String rows = temp("w");
-    Sql.execute(work, "CREATE TEMP TABLE " + rows + " AS " + stagedRows(t));
-    long inserted = txn.append(name, work, "SELECT * FROM " + rows);
+    String rows = "(" + stagedRows(t) + ")";
+    // children of insert-new and merge follow their parent rows (see childRows)
+    boolean childrenFollow =
+        t.writeDisposition() == WriteDisposition.INSERT_NEW
+            || t.writeDisposition() == WriteDisposition.MERGE;
+    if (childrenFollow
+        && hasChildrenInLoad(t.name())
+        && !hasDuplicates(t, List.of(TableSchema.ROW_ID))) {
+      distinctRowIds.add(t.name());
+    }
+    long inserted = txn.append(name, work, stagedRows(t));
     written.put(t.name(), rows);
     return new TableWriteResult(t.name(), inserted, 0, 0, 0, "appended");
   }
@@ -197,12 +221,12 @@ final class LoadWriter {
       return new TableWriteResult(
           t.name(), r.inserted(), 0, 0, 0, "insert-new without a primary key: appended");
     }
-    String batch = dedupedBatch(t, t.primaryKey());
-    long batchRows = Sql.count(work, "SELECT count(*) FROM " + batch);
-    String rows = temp("w");
+    Batch b = dedupedBatch(t, t.primaryKey());
+    String batch = b.relation();
+    long batchRows = b.rows();
+    String rows = batch;
     String note;
     if (!existed || batchRows == 0) {
-      Sql.execute(work, "CREATE TEMP TABLE " + rows + " AS SELECT * FROM " + batch);
       note = existed ? "insert-new: nothing staged" : "insert-new: new table";
     } else {
       Candidates c = candidates(name, t, batch);
@@ -210,9 +234,9 @@ final class LoadWriter {
       String lakeKeys =
           Sql.liveRows(
               work, c.files(), LakeCatalog.scanColumns(lake, name), t.primaryKey(), c.rowFilter());
-      if (lakeKeys == null) {
-        Sql.execute(work, "CREATE TEMP TABLE " + rows + " AS SELECT * FROM " + batch);
-      } else {
+      if (lakeKeys != null) {
+        // a subset: materialized once for the Parquet write, the child tables and the validator
+        rows = temp("w");
         Sql.execute(
             work,
             "CREATE TEMP TABLE "
@@ -274,7 +298,7 @@ final class LoadWriter {
       return new TableWriteResult(
           t.name(), r.inserted(), 0, 0, 0, "merge without a primary key: appended");
     }
-    String batch = dedupedBatch(t, t.primaryKey());
+    String batch = dedupedBatch(t, t.primaryKey()).relation();
     long deleted = 0;
     if (existed) {
       deleted = txn.deleteWhere(name, work, keyIn(t.primaryKey(), batch));
@@ -302,23 +326,32 @@ final class LoadWriter {
   /** Child rows whose parent row this load writes, one per {@code _dl_id}. */
   private TableWriteResult childRows(TableName name, StagedTable t, String note)
       throws SQLException {
-    String parent = written.get(t.schema().parentTable());
-    String rows = temp("w");
-    String deduped = dedupSql(t, List.of(TableSchema.ROW_ID));
-    Sql.execute(
-        work,
-        "CREATE TEMP TABLE "
-            + rows
-            + " AS SELECT * FROM ("
-            + deduped
-            + ")"
-            + (parent == null
-                ? ""
-                : " WHERE "
-                    + quote(TableSchema.PARENT_ID)
-                    + " IN (SELECT \"_dl_id\" FROM "
-                    + parent
-                    + ")"));
+    String parentTable = t.schema().parentTable();
+    String parent = written.get(parentTable);
+    String filter =
+        parent == null
+            ? ""
+            : " WHERE "
+                + quote(TableSchema.PARENT_ID)
+                + " IN (SELECT \"_dl_id\" FROM "
+                + parent
+                + ")";
+    String rows;
+    if (parent != null && distinctRowIds.contains(parentTable)) {
+      // row ids derive from the parent's: distinct parents, distinct children, nothing to collapse
+      distinctRowIds.add(t.name());
+      rows = "(" + stagedRows(t) + filter + ")";
+    } else {
+      rows = temp("w");
+      Sql.execute(
+          work,
+          "CREATE TEMP TABLE "
+              + rows
+              + " AS SELECT * FROM ("
+              + dedupSql(t, List.of(TableSchema.ROW_ID))
+              + ")"
+              + filter);
+    }
     long inserted = txn.append(name, work, "SELECT * FROM " + rows);
     written.put(t.name(), rows);
     return new TableWriteResult(t.name(), inserted, t.rowCount() - inserted, 0, 0, note);
@@ -587,10 +620,37 @@ final class LoadWriter {
         + ") = 1";
   }
 
-  private String dedupedBatch(StagedTable t, List<String> keys) throws SQLException {
+  /** A relation of a root table's staged rows with distinct keys, and its row count. */
+  private record Batch(String relation, long rows) {}
+
+  /**
+   * The staged rows, one per key. Usually no key is staged twice: then the batch is the staged
+   * table itself and costs one aggregation over the key columns, not a sort of all rows.
+   */
+  private Batch dedupedBatch(StagedTable t, List<String> keys) throws SQLException {
+    if (!hasDuplicates(t, keys)) {
+      // a root's row id derives from its key: distinct keys, distinct row ids
+      distinctRowIds.add(t.name());
+      return new Batch("(" + stagedRows(t) + ")", t.rowCount());
+    }
     String batch = temp("b");
     Sql.execute(work, "CREATE TEMP TABLE " + batch + " AS " + dedupSql(t, keys));
-    return batch;
+    return new Batch(batch, Sql.count(work, "SELECT count(*) FROM " + batch));
+  }
+
+  /** Whether some value of {@code columns} occurs in more than one staged row. */
+  private boolean hasDuplicates(StagedTable t, List<String> columns) throws SQLException {
+    if (t.rowCount() < 2) {
+      return false;
+    }
+    return Sql.count(
+            work,
+            "SELECT count(*) FROM (SELECT 1 FROM "
+                + t.stagingRelation()
+                + " GROUP BY "
+                + columnList(columns)
+                + " HAVING count(*) > 1 LIMIT 1)")
+        > 0;
   }
 
   private static String keyMatch(List<String> keys, String left, String right) {
