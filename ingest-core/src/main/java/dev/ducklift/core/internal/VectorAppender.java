@@ -24,8 +24,8 @@ import org.duckdb.DuckDBConnection;
  * class uses the same native appender and data chunk that a {@code DuckDBAppender} creates, but
  * fills each vector's memory directly, hands all strings of a vector to DuckDB in one call, and
  * lets DuckDB's appender collect chunks and move them into the table in large runs, flushing
- * explicitly only when closed. In a measurement of 600,000 rows of 25 columns this took about a
- * third less CPU on the appending thread than appending value by value.
+ * explicitly only when closed. Appending 600,000 rows of 25 columns this way took about a quarter
+ * less CPU on the appending thread than value by value (benchmarks/README.md has the figures).
  *
  * <p>It depends on non-public parts of {@code duckdb_jdbc} (the fields of {@code DuckDBAppender}
  * holding the native appender, chunk and vectors, and the package-private native bindings), looked
