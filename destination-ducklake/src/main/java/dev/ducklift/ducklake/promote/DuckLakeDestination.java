@@ -314,7 +314,7 @@ public final class DuckLakeDestination implements Destination {
       LoadWriter writer = new LoadWriter(l, txn, work, load, schema, cursorWindowPruning);
       List<TableWriteResult> tables = writer.writeTables();
       CrashPoints.reach(CRASH_AFTER_DATA_FILES);
-      writeBookkeeping(txn, load, tables);
+      writeBookkeeping(txn, work, load, tables);
       CrashPoints.reach(CRASH_AFTER_PARQUET_WRITE);
       txn.commitInfo(author, "Load " + load.loadId(), extraInfo(load));
       txn.validator((since, catalogConnection) -> writer.validate());
@@ -341,7 +341,12 @@ public final class DuckLakeDestination implements Destination {
     return load.staging().unwrap(DuckDBConnection.class).duplicate();
   }
 
-  private void writeBookkeeping(Transaction txn, StagedLoad load, List<TableWriteResult> tables) {
+  /**
+   * Writes the state and load rows. They run on {@code work}, the promote's open staging
+   * connection, so a promote does not start another in-memory DuckDB for two one-row files.
+   */
+  private void writeBookkeeping(
+      Transaction txn, Connection work, StagedLoad load, List<TableWriteResult> tables) {
     if (!txn.schemaExists(SYSTEM_SCHEMA)) {
       txn.createSchema(SYSTEM_SCHEMA);
     }
@@ -357,7 +362,7 @@ public final class DuckLakeDestination implements Destination {
               ColumnDefinition.of("state_json", varchar),
               ColumnDefinition.of("committed_at", timestamptz)));
     } else {
-      txn.deleteWhere(STATE_TABLE, "pipeline_name = " + Sql.literal(load.pipelineName()));
+      txn.deleteWhere(STATE_TABLE, work, "pipeline_name = " + Sql.literal(load.pipelineName()));
     }
     if (!txn.tableExists(LOADS_TABLE)) {
       txn.createTable(
@@ -372,6 +377,7 @@ public final class DuckLakeDestination implements Destination {
     long rows = tables.stream().mapToLong(TableWriteResult::inserted).sum();
     txn.append(
         STATE_TABLE,
+        work,
         "SELECT "
             + Sql.literal(load.pipelineName())
             + " AS pipeline_name, "
@@ -381,6 +387,7 @@ public final class DuckLakeDestination implements Destination {
             + " AS state_json, now() AS committed_at");
     txn.append(
         LOADS_TABLE,
+        work,
         "SELECT "
             + Sql.literal(load.pipelineName())
             + " AS pipeline_name, "

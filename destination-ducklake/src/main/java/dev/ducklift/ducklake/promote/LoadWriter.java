@@ -39,9 +39,10 @@ import java.util.stream.Collectors;
  *
  * <p>Cost: in the common case (no key twice in the batch, nothing of it in the lake yet) a table
  * costs one cheap duplicate check over its key columns and one {@code COPY} of its staged rows to
- * Parquet; rows are copied into temporary tables of the private staging connection ({@code work})
- * only when a subset of the staged rows is written (duplicates collapsed, keys found in the lake),
- * so that child tables and the commit validator read that subset without recomputing it.
+ * Parquet. Insert-new into a table with files first collects the staged keys found in the lake
+ * (keys only, in a temporary table of the private staging connection {@code work}); the rows
+ * written are then an anti-join against those. Rows are copied into a temporary table only when
+ * duplicate keys within the batch are collapsed.
  *
  * <p>Row ids are derived, not random: a root row's {@code _dl_id} from its table and primary key
  * (or its load and position), a child row's from its parent's id, its table and its list index. So
@@ -251,19 +252,16 @@ final class LoadWriter {
                 + keyMatch(t.primaryKey(), "k", "b")
                 + ")");
         if (Sql.count(work, "SELECT count(*) FROM " + found) > 0) {
-          // a subset: materialized once for the Parquet write, the child tables and the validator
-          rows = temp("w");
-          Sql.execute(
-              work,
-              "CREATE TEMP TABLE "
-                  + rows
-                  + " AS SELECT * FROM "
+          // an anti-join against the (in-memory) keys found, cheap to evaluate again for the
+          // child tables and the validator, instead of copying the remaining rows
+          rows =
+              "(SELECT * FROM "
                   + batch
                   + " b WHERE NOT EXISTS (SELECT 1 FROM "
                   + found
                   + " k WHERE "
                   + keyMatch(t.primaryKey(), "k", "b")
-                  + ")");
+                  + "))";
         }
       }
     }
