@@ -17,6 +17,7 @@ import dev.ducklift.core.spi.PipelineState;
 import dev.ducklift.core.spi.PromoteResult;
 import dev.ducklift.core.spi.StagedLoad;
 import dev.ducklift.core.spi.StagedTable;
+import dev.ducklift.core.spi.TypedResource;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -226,26 +227,27 @@ public final class PipelineRunner {
       for (NormalizedTable t : run.normalizer.tables()) {
         writer.ensureTable(t);
       }
-      PageWorker worker =
-          new PageWorker("ducklift-normalize-" + name, run::accept, writer::closeAppenders);
-      try {
-        resource.extract(run, worker::offer);
-      } catch (Exception e) {
-        // Pages handed over before the failure are still normalized, so their checkpoints commit
-        // exactly as if they had been processed in line; the rest is rolled back below.
-        worker.drain();
-        Throwable cause = worker.failure() != null ? worker.failure() : e;
-        if (cause instanceof DuckliftException d) {
-          throw d;
+      TypedLoad typed =
+          resource instanceof TypedResource t && t.stagesTyped(run)
+              ? TypedLoad.plan(
+                  spec, loadId, t.columns(), run.normalizer, tracker, writer, run::typedPageEnded)
+              : null;
+      if (typed != null) {
+        run.typed = typed;
+        try {
+          ((TypedResource) resource).extractTyped(run, typed);
+          typed.endOpenPage();
+          typed.closeAppender();
+        } catch (Exception e) {
+          if (e instanceof DuckliftException d) {
+            throw d;
+          }
+          throw new DuckliftException(
+              "Resource '" + spec.name() + "' failed in load " + loadId + ": " + e.getMessage(), e);
         }
-        throw new DuckliftException(
-            "Resource '" + spec.name() + "' failed in load " + loadId + ": " + cause.getMessage(),
-            cause);
-      } catch (Error e) {
-        worker.abandon();
-        throw e;
+      } else {
+        extractRecords(spec, loadId, resource, run, writer);
       }
-      worker.finish();
       if (cancelled.getAsBoolean()) {
         throw new DuckliftException(
             "Resource '" + spec.name() + "' was cancelled in load " + loadId);
@@ -306,6 +308,35 @@ public final class PipelineRunner {
     return loadId;
   }
 
+  /** Extracts records and normalizes them on a second thread (see {@link PageWorker}). */
+  private void extractRecords(
+      ResourceSpec spec,
+      String loadId,
+      Resource resource,
+      Extraction run,
+      Staging.LoadWriter writer) {
+    PageWorker worker =
+        new PageWorker("ducklift-normalize-" + name, run::accept, writer::closeAppenders);
+    try {
+      resource.extract(run, worker::offer);
+    } catch (Exception e) {
+      // Pages handed over before the failure are still normalized, so their checkpoints commit
+      // exactly as if they had been processed in line; the rest is rolled back by the caller.
+      worker.drain();
+      Throwable cause = worker.failure() != null ? worker.failure() : e;
+      if (cause instanceof DuckliftException d) {
+        throw d;
+      }
+      throw new DuckliftException(
+          "Resource '" + spec.name() + "' failed in load " + loadId + ": " + cause.getMessage(),
+          cause);
+    } catch (Error e) {
+      worker.abandon();
+      throw e;
+    }
+    worker.finish();
+  }
+
   private List<TableRunResult> tableResults(
       LoadManifest m,
       PromoteResult promoted,
@@ -354,6 +385,7 @@ public final class PipelineRunner {
     private final CursorTracker tracker;
     Staging.LoadWriter writer;
     Normalizer normalizer;
+    TypedLoad typed;
     String cursorColumn;
     long records;
     long excluded;
@@ -369,7 +401,40 @@ public final class PipelineRunner {
     }
 
     long discarded() {
+      if (typed != null) {
+        return typed.discarded();
+      }
       return normalizer.rowsDiscarded() + tracker.outside() + excluded;
+    }
+
+    /** A page of a typed load ended: report it and checkpoint like {@link #accept}. */
+    void typedPageEnded(
+        String description,
+        String stateKey,
+        Map<String, CursorValue> positions,
+        int rows,
+        int accepted) {
+      if (cancelled.getAsBoolean()) {
+        throw new DuckliftException(
+            "Resource '" + spec.name() + "' was cancelled in load " + loadId);
+      }
+      listener.pageExtracted(
+          spec.name(), new Page(List.of(), description, stateKey, positions), rows, accepted);
+      pagesSinceCheckpoint++;
+      maybeCheckpoint(System.nanoTime());
+    }
+
+    private void maybeCheckpoint(long t1) {
+      if (writer.rowsSinceCheckpoint() >= checkpointRows
+          || (checkpointPages > 0 && pagesSinceCheckpoint >= checkpointPages)) {
+        long rows = writer.rowsSinceCheckpoint();
+        writer.checkpoint(manifest(LoadManifest.EXTRACTING));
+        lastCheckpointRows = rows;
+        pagesSinceCheckpoint = 0;
+        stageNanos += System.nanoTime() - t1;
+        listener.checkpointCommitted(spec.name(), loadId, rows, writer.rowsCommitted());
+        CrashPoints.reach(CrashPoints.MID_EXTRACT);
+      }
     }
 
     @SuppressWarnings("unchecked")
@@ -414,16 +479,7 @@ public final class PipelineRunner {
       pagesSinceCheckpoint++;
       long t1 = System.nanoTime();
       normalizeNanos += t1 - t0;
-      if (writer.rowsSinceCheckpoint() >= checkpointRows
-          || (checkpointPages > 0 && pagesSinceCheckpoint >= checkpointPages)) {
-        long rows = writer.rowsSinceCheckpoint();
-        writer.checkpoint(manifest(LoadManifest.EXTRACTING));
-        lastCheckpointRows = rows;
-        pagesSinceCheckpoint = 0;
-        stageNanos += System.nanoTime() - t1;
-        listener.checkpointCommitted(spec.name(), loadId, rows, writer.rowsCommitted());
-        CrashPoints.reach(CrashPoints.MID_EXTRACT);
-      }
+      maybeCheckpoint(t1);
       boolean allPastEnd = !list.isEmpty() && tracker.pastEnd() - pastEndBefore == list.size();
       return !allPastEnd;
     }
@@ -439,13 +495,13 @@ public final class PipelineRunner {
           spec.name(),
           status,
           tracker.advancesState(),
-          tracker.ordered(),
-          tracker.watermarks(),
+          typed != null ? typed.ordered() : tracker.ordered(),
+          typed != null ? typed.watermarks() : tracker.watermarks(),
           spec.writeDisposition(),
           normalizer.primaryKeyColumns(),
           cursorColumn,
           tables,
-          records,
+          typed != null ? typed.records() : records,
           discarded(),
           normalizer.schemaChanges());
     }

@@ -1,0 +1,785 @@
+package dev.ducklift.core.internal;
+
+import dev.ducklift.core.ColumnHint;
+import dev.ducklift.core.CursorValue;
+import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.Incremental;
+import dev.ducklift.core.ResourceSpec;
+import dev.ducklift.core.SchemaContract;
+import dev.ducklift.core.internal.NormalizedTable.ColumnState;
+import dev.ducklift.core.schema.Column;
+import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.spi.TypedRowSink;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.duckdb.DuckDBAppender;
+
+/**
+ * Stages the rows of a {@link dev.ducklift.core.spi.TypedResource} straight into the load's
+ * appender: one reused row buffer of primitives and references, the row id hashed exactly as the
+ * normalizer hashes it, and the cursor window and maxima tracked on the typed cursor column.
+ *
+ * <p>The root table (names, system columns, columns of earlier loads, hinted columns) is set up by
+ * a {@link Normalizer}, so a typed load stages the same table the normalizer would; {@link #plan}
+ * refuses (and the runtime normalizes records instead) whenever the declared columns do not match
+ * it exactly, which leaves schema evolution and contracts to the normalizer.
+ *
+ * <p>Not thread-safe: the resource's extracting thread does everything, appending included.
+ */
+final class TypedLoad implements TypedRowSink {
+
+  /** Told about each ended page; decides about checkpoints. */
+  interface PageListener {
+    void pageEnded(
+        String description,
+        String stateKey,
+        Map<String, CursorValue> positions,
+        int rows,
+        int accepted);
+  }
+
+  private static final byte UNSET = 0;
+  private static final byte SET = 1;
+
+  private final ResourceSpec spec;
+  private final String loadId;
+  private final NormalizedTable root;
+  private final Staging.LoadWriter writer;
+  private final CursorTracker tracker;
+  private final PageListener pages;
+  private final SchemaContract contract;
+
+  private final int n;
+  private final DataType.Kind[] kinds;
+  private final int[] scales;
+  private final int[] sourceOfColumn;
+  private final int[] primaryKey;
+  private final int[] required;
+  private final String[] requiredNames;
+  private final String[] primaryKeyNames;
+
+  // The current page's accepted rows, row-major; the row being built is at offset base.
+  private long[] longs;
+  private double[] doubles;
+  private Object[] objects;
+  private byte[] state;
+  private long[] idHigh;
+  private long[] idLow;
+  private int buffered;
+  private int base;
+
+  private final RowIds ids = new RowIds();
+  private final int cursor;
+  private final CursorValue.Kind cursorKind;
+  private final boolean max;
+  private final Incremental.OnMissingCursor onMissing;
+
+  private String stateKey = "";
+  private Bounds bounds;
+  private final Map<String, Bounds> boundsByKey = new HashMap<>();
+  private final Map<String, CursorValue> seen = new HashMap<>();
+  private final Map<String, Object> lastByKey = new HashMap<>();
+  private final Map<String, CursorValue> positions = new HashMap<>();
+  private boolean ordered = true;
+
+  private int pageRows;
+  private int pageAccepted;
+  private int pagePastEnd;
+  private boolean pageHasCursor;
+  private long pageMaxLong;
+  private Object pageMaxObject;
+  private long pageFirstLong;
+  private Object pageFirstObject;
+  private long pageLastLong;
+  private Object pageLastObject;
+
+  private long position;
+  private long records;
+  private long outside;
+  private long excluded;
+  private long discarded;
+  private DuckDBAppender appender;
+  private int unreported;
+  private long pageOutside;
+  private long pageExcluded;
+  private long pageDiscarded;
+
+  private TypedLoad(
+      ResourceSpec spec,
+      String loadId,
+      NormalizedTable root,
+      List<Column> declared,
+      int[] sourceOfColumn,
+      String[] primaryKeyNames,
+      int[] primaryKey,
+      int[] required,
+      int cursor,
+      CursorValue.Kind cursorKind,
+      Staging.LoadWriter writer,
+      CursorTracker tracker,
+      PageListener pages) {
+    this.spec = spec;
+    this.loadId = loadId;
+    this.root = root;
+    this.writer = writer;
+    this.tracker = tracker;
+    this.pages = pages;
+    this.contract = spec.schemaContract();
+    this.n = declared.size();
+    this.kinds = new DataType.Kind[n];
+    this.scales = new int[n];
+    for (int i = 0; i < n; i++) {
+      kinds[i] = declared.get(i).type().kind();
+      scales[i] = declared.get(i).type().scale();
+    }
+    this.sourceOfColumn = sourceOfColumn;
+    this.primaryKeyNames = primaryKeyNames;
+    this.primaryKey = primaryKey;
+    this.required = required;
+    this.requiredNames = new String[required.length];
+    for (int i = 0; i < required.length; i++) {
+      requiredNames[i] = declared.get(required[i]).name();
+    }
+    int capacity = 256;
+    this.longs = new long[capacity * n];
+    this.doubles = new double[capacity * n];
+    this.objects = new Object[capacity * n];
+    this.state = new byte[capacity * n];
+    this.idHigh = new long[capacity];
+    this.idLow = new long[capacity];
+    this.cursor = cursor;
+    this.cursorKind = cursorKind;
+    Incremental inc = spec.incremental();
+    this.max = inc == null || inc.lastValueFunction() == Incremental.LastValueFunction.MAX;
+    this.onMissing = inc == null ? null : inc.onMissingCursor();
+  }
+
+  /**
+   * A typed load of {@code declared} into the normalizer's root table, or {@code null} when the
+   * declared columns do not match that table exactly (then records are normalized instead).
+   */
+  static TypedLoad plan(
+      ResourceSpec spec,
+      String loadId,
+      List<Column> declared,
+      Normalizer normalizer,
+      CursorTracker tracker,
+      Staging.LoadWriter writer,
+      PageListener pages) {
+    if (declared == null || declared.isEmpty() || normalizer.tables().size() != 1) {
+      return null;
+    }
+    NormalizedTable root = normalizer.tables().get(0);
+    List<ColumnState> columns = root.columns();
+    Map<String, Integer> declaredIndex = new HashMap<>();
+    for (int i = 0; i < declared.size(); i++) {
+      Column c = declared.get(i);
+      ColumnState existing = root.byName.get(c.name());
+      if (existing == null
+          || existing.index < 2
+          || !existing.type().equals(c.type())
+          || !stageable(c.type().kind())
+          || declaredIndex.put(c.name(), i) != null) {
+        return null;
+      }
+    }
+    int[] sourceOfColumn = new int[columns.size()];
+    for (int j = 0; j < columns.size(); j++) {
+      Integer i = declaredIndex.get(columns.get(j).name());
+      sourceOfColumn[j] = i == null ? -1 : i;
+    }
+    List<String> pkNames = normalizer.primaryKeyColumns();
+    int[] pk = new int[pkNames.size()];
+    for (int k = 0; k < pk.length; k++) {
+      Integer i = declaredIndex.get(pkNames.get(k));
+      if (i == null) {
+        return null;
+      }
+      pk[k] = i;
+    }
+    int[] required =
+        spec.columns().values().stream()
+            .filter(h -> !h.nullable())
+            .map(ColumnHint::name)
+            .mapToInt(name -> declaredIndex.getOrDefault(name, -1))
+            .toArray();
+    if (Arrays.stream(required).anyMatch(i -> i < 0)) {
+      return null;
+    }
+    int cursor = -1;
+    CursorValue.Kind cursorKind = null;
+    if (spec.incremental() != null) {
+      Integer i = declaredIndex.get(normalizer.columnOfPath(spec.incremental().cursorPath()));
+      if (i == null) {
+        return null;
+      }
+      cursor = i;
+      cursorKind = cursorKind(declared.get(i).type().kind());
+      if (cursorKind == null || !sameKind(cursorKind, tracker, spec.incremental())) {
+        return null;
+      }
+    }
+    return new TypedLoad(
+        spec,
+        loadId,
+        root,
+        declared,
+        sourceOfColumn,
+        pkNames.toArray(String[]::new),
+        pk,
+        required,
+        cursor,
+        cursorKind,
+        writer,
+        tracker,
+        pages);
+  }
+
+  private static boolean stageable(DataType.Kind kind) {
+    return switch (kind) {
+      case INTERVAL, LIST -> false;
+      default -> true;
+    };
+  }
+
+  /*
+   * A text cursor is left to the normalizer: its cursor tracker reads ISO-looking strings as
+   * timestamps, which a typed load would not reproduce.
+   */
+  private static CursorValue.Kind cursorKind(DataType.Kind kind) {
+    return switch (kind) {
+      case SMALLINT, INTEGER, BIGINT -> CursorValue.Kind.INTEGER;
+      case DECIMAL -> CursorValue.Kind.DECIMAL;
+      case TIMESTAMPTZ -> CursorValue.Kind.TIMESTAMPTZ;
+      case TIMESTAMP -> CursorValue.Kind.TIMESTAMP;
+      case DATE -> CursorValue.Kind.DATE;
+      default -> null;
+    };
+  }
+
+  private static boolean sameKind(CursorValue.Kind kind, CursorTracker tracker, Incremental inc) {
+    CursorValue committed = tracker.committed().get("");
+    return (committed == null || committed.kind() == kind)
+        && (inc.initialValue() == null || inc.initialValue().kind() == kind)
+        && (inc.endValue() == null || inc.endValue().kind() == kind);
+  }
+
+  // ---- the sink -----------------------------------------------------------------------------
+
+  /**
+   * Rows that follow belong to {@code key} (the {@code stateKey} of a {@link
+   * dev.ducklift.core.Page}).
+   */
+  @Override
+  public void stateKey(String key) {
+    Objects.requireNonNull(key, "stateKey");
+    if (pageRows > 0 && !key.equals(stateKey)) {
+      throw new DuckliftException(
+          "Resource '" + spec.name() + "' changed the state key in the middle of a page");
+    }
+    stateKey = key;
+  }
+
+  @Override
+  public void setLong(int column, long value) {
+    longs[base + column] = value;
+    state[base + column] = SET;
+  }
+
+  @Override
+  public void setDouble(int column, double value) {
+    doubles[base + column] = value;
+    state[base + column] = SET;
+  }
+
+  @Override
+  public void setBoolean(int column, boolean value) {
+    longs[base + column] = value ? 1 : 0;
+    state[base + column] = SET;
+  }
+
+  @Override
+  public void setEpochMicros(int column, long micros) {
+    longs[base + column] = micros;
+    state[base + column] = SET;
+  }
+
+  @Override
+  public void setEpochDays(int column, int days) {
+    longs[base + column] = days;
+    state[base + column] = SET;
+  }
+
+  @Override
+  public void setObject(int column, Object value) {
+    objects[base + column] = value;
+    state[base + column] = value == null ? UNSET : SET;
+  }
+
+  @Override
+  public void endRow() {
+    pageRows++;
+    boolean keep = false;
+    try {
+      if (cursor >= 0 && !acceptCursor()) {
+        return;
+      }
+      for (int k = 0; k < required.length; k++) {
+        if (state[base + required[k]] == UNSET) {
+          if (contract == SchemaContract.DISCARD_ROW) {
+            discarded++;
+            pageDiscarded++;
+            return;
+          }
+          throw rowError(requiredNames[k], "is declared not nullable but is missing");
+        }
+      }
+      UUID id = rowId();
+      idHigh[buffered] = id.getMostSignificantBits();
+      idLow[buffered] = id.getLeastSignificantBits();
+      position++;
+      pageAccepted++;
+      keep = true;
+    } finally {
+      if (keep) {
+        buffered++;
+        base += n;
+        if (base == state.length) {
+          grow();
+        }
+      } else {
+        clearRow(base);
+      }
+    }
+  }
+
+  private void clearRow(int offset) {
+    Arrays.fill(state, offset, offset + n, UNSET);
+    Arrays.fill(objects, offset, offset + n, null);
+  }
+
+  private void grow() {
+    int capacity = idHigh.length * 2;
+    longs = Arrays.copyOf(longs, capacity * n);
+    doubles = Arrays.copyOf(doubles, capacity * n);
+    objects = Arrays.copyOf(objects, capacity * n);
+    state = Arrays.copyOf(state, capacity * n);
+    idHigh = Arrays.copyOf(idHigh, capacity);
+    idLow = Arrays.copyOf(idLow, capacity);
+  }
+
+  /**
+   * Drops the rows since the last page end, as if they had never been handed over (a read that lost
+   * its connection re-reads them).
+   */
+  @Override
+  public void discardPage() {
+    position -= pageAccepted;
+    clearRow(base);
+    for (int r = 0; r < buffered; r++) {
+      clearRow(r * n);
+    }
+    buffered = 0;
+    base = 0;
+    pageRows = 0;
+    pageAccepted = 0;
+    pagePastEnd = 0;
+    pageHasCursor = false;
+    pageMaxObject = null;
+    pageFirstObject = null;
+    pageLastObject = null;
+    outside -= pageOutside;
+    excluded -= pageExcluded;
+    discarded -= pageDiscarded;
+    pageOutside = 0;
+    pageExcluded = 0;
+    pageDiscarded = 0;
+  }
+
+  @Override
+  public boolean endPage(
+      String description, String stateKey, Map<String, CursorValue> pagePositions) {
+    stateKey(stateKey);
+    if (pagePositions.containsKey(stateKey)) {
+      throw new IllegalArgumentException(
+          "Page positions must not name the page's own state key '" + stateKey + "'");
+    }
+    if (pageHasCursor) {
+      CursorValue best = cursorValue(pageMaxLong, pageMaxObject);
+      CursorValue old = seen.get(stateKey);
+      if (old == null || (max ? best.compareTo(old) > 0 : best.compareTo(old) < 0)) {
+        seen.put(stateKey, best);
+      }
+      Object previous = lastByKey.get(stateKey);
+      if (previous != null) {
+        CursorValue prev = (CursorValue) previous;
+        CursorValue first = cursorValue(pageFirstLong, pageFirstObject);
+        int c = first.compareTo(prev);
+        if (max ? c < 0 : c > 0) {
+          ordered = false;
+        }
+      }
+      lastByKey.put(stateKey, cursorValue(pageLastLong, pageLastObject));
+    }
+    if (cursor >= 0) {
+      positions.putAll(pagePositions);
+    }
+    appendBuffered();
+    records += pageAccepted;
+    pageOutside = 0;
+    pageExcluded = 0;
+    pageDiscarded = 0;
+    int rows = pageRows;
+    int accepted = pageAccepted;
+    boolean allPastEnd = rows > 0 && pagePastEnd == rows;
+    pageRows = 0;
+    pageAccepted = 0;
+    pagePastEnd = 0;
+    pageHasCursor = false;
+    pageMaxObject = null;
+    pageFirstObject = null;
+    pageLastObject = null;
+    reportAppended();
+    // The listener may checkpoint, which closes the appender.
+    appender = null;
+    pages.pageEnded(description, stateKey, pagePositions, rows, accepted);
+    return !allPastEnd;
+  }
+
+  // ---- cursor -------------------------------------------------------------------------------
+
+  private boolean acceptCursor() {
+    if (state[base + cursor] == UNSET) {
+      switch (onMissing) {
+        case INCLUDE:
+          return true;
+        case EXCLUDE:
+          excluded++;
+          pageExcluded++;
+          return false;
+        default:
+          throw rowError(
+              spec.incremental().cursorPath(), "has no cursor value (cursor column is null)");
+      }
+    }
+    Bounds b = bounds();
+    boolean primitive = cursorKind != CursorValue.Kind.DECIMAL;
+    long l = longs[base + cursor];
+    Object o = objects[base + cursor];
+    if (b.hasStart) {
+      int c = primitive ? Long.compare(l, b.startLong) : ((BigDecimal) o).compareTo(b.startDecimal);
+      if (max ? c < 0 : c > 0) {
+        outside++;
+        pageOutside++;
+        return false;
+      }
+    }
+    if (b.hasEnd) {
+      int c = primitive ? Long.compare(l, b.endLong) : ((BigDecimal) o).compareTo(b.endDecimal);
+      if (max ? c >= 0 : c <= 0) {
+        outside++;
+        pageOutside++;
+        pagePastEnd++;
+        return false;
+      }
+    }
+    if (!pageHasCursor) {
+      pageHasCursor = true;
+      pageMaxLong = l;
+      pageMaxObject = o;
+      pageFirstLong = l;
+      pageFirstObject = o;
+    } else {
+      int c =
+          primitive
+              ? Long.compare(l, pageLastLong)
+              : ((BigDecimal) o).compareTo((BigDecimal) pageLastObject);
+      if (max ? c < 0 : c > 0) {
+        ordered = false;
+      }
+      int m =
+          primitive
+              ? Long.compare(l, pageMaxLong)
+              : ((BigDecimal) o).compareTo((BigDecimal) pageMaxObject);
+      if (max ? m > 0 : m < 0) {
+        pageMaxLong = l;
+        pageMaxObject = o;
+      }
+    }
+    pageLastLong = l;
+    pageLastObject = o;
+    return true;
+  }
+
+  private Bounds bounds() {
+    if (bounds != null && bounds.key.equals(stateKey)) {
+      return bounds;
+    }
+    Bounds b = boundsByKey.get(stateKey);
+    if (b == null) {
+      b =
+          new Bounds(
+              stateKey, tracker.startValue(stateKey).orElse(null), tracker.endValue().orElse(null));
+      boundsByKey.put(stateKey, b);
+    }
+    bounds = b;
+    return b;
+  }
+
+  private final class Bounds {
+    final String key;
+    final boolean hasStart;
+    final boolean hasEnd;
+    final long startLong;
+    final long endLong;
+    final BigDecimal startDecimal;
+    final BigDecimal endDecimal;
+
+    Bounds(String key, CursorValue start, CursorValue end) {
+      this.key = key;
+      this.hasStart = start != null;
+      this.hasEnd = end != null;
+      this.startLong = start == null ? 0 : primitive(start);
+      this.endLong = end == null ? 0 : primitive(end);
+      this.startDecimal = start == null ? null : decimal(start);
+      this.endDecimal = end == null ? null : decimal(end);
+    }
+
+    private long primitive(CursorValue v) {
+      check(v);
+      return switch (v.kind()) {
+        case INTEGER -> (Long) v.value();
+        case TIMESTAMPTZ -> {
+          OffsetDateTime t = (OffsetDateTime) v.value();
+          yield Math.addExact(
+              Math.multiplyExact(t.toEpochSecond(), 1_000_000L), t.getNano() / 1000);
+        }
+        case TIMESTAMP -> {
+          LocalDateTime t = (LocalDateTime) v.value();
+          yield Math.addExact(
+              Math.multiplyExact(t.toEpochSecond(ZoneOffset.UTC), 1_000_000L), t.getNano() / 1000);
+        }
+        case DATE -> ((LocalDate) v.value()).toEpochDay();
+        default -> 0;
+      };
+    }
+
+    private BigDecimal decimal(CursorValue v) {
+      return v.kind() == CursorValue.Kind.DECIMAL ? (BigDecimal) v.value() : null;
+    }
+
+    private void check(CursorValue v) {
+      if (v.kind() != cursorKind) {
+        throw new DuckliftException(
+            "Resource '"
+                + spec.name()
+                + "': the cursor column '"
+                + spec.incremental().cursorPath()
+                + "' holds "
+                + cursorKind
+                + " values but the window bound is a "
+                + v.kind()
+                + " ("
+                + v.text()
+                + ")");
+      }
+    }
+  }
+
+  private CursorValue cursorValue(long l, Object o) {
+    return switch (cursorKind) {
+      case INTEGER -> CursorValue.of(l);
+      case DECIMAL -> CursorValue.of((BigDecimal) o);
+      case TIMESTAMPTZ ->
+          CursorValue.of(
+              OffsetDateTime.ofInstant(
+                  java.time.Instant.ofEpochSecond(
+                      Math.floorDiv(l, 1_000_000L), Math.floorMod(l, 1_000_000L) * 1000L),
+                  ZoneOffset.UTC));
+      case TIMESTAMP ->
+          CursorValue.of(
+              LocalDateTime.ofEpochSecond(
+                  Math.floorDiv(l, 1_000_000L),
+                  (int) (Math.floorMod(l, 1_000_000L) * 1000L),
+                  ZoneOffset.UTC));
+      case DATE -> CursorValue.of(LocalDate.ofEpochDay(l));
+      case TEXT -> CursorValue.of((String) o);
+    };
+  }
+
+  // ---- rows ---------------------------------------------------------------------------------
+
+  private UUID rowId() {
+    ids.begin();
+    if (primaryKey.length == 0) {
+      return ids.add(loadId).add(position).finish();
+    }
+    ids.add(root.name);
+    for (int k = 0; k < primaryKey.length; k++) {
+      int i = base + primaryKey[k];
+      if (state[i] == UNSET) {
+        throw rowError(primaryKeyNames[k], "is a primary key column but is null");
+      }
+      // The text of each key value as the normalizer's canonical value would print it.
+      switch (kinds[primaryKey[k]]) {
+        case SMALLINT, INTEGER, BIGINT, TIMESTAMP, TIMESTAMPTZ, DATE -> ids.add(longs[i]);
+        case BOOLEAN -> ids.add(longs[i] != 0 ? "true" : "false");
+        case DOUBLE -> ids.add(Double.toString(doubles[i]));
+        case REAL -> ids.add(Float.toString((float) doubles[i]));
+        case DECIMAL -> {
+          BigDecimal d = (BigDecimal) objects[i];
+          ids.add(d.stripTrailingZeros().toPlainString());
+        }
+        default -> ids.add(objects[i].toString());
+      }
+    }
+    return ids.finish();
+  }
+
+  private void appendBuffered() {
+    if (buffered == 0) {
+      return;
+    }
+    int row = 0;
+    try {
+      DuckDBAppender a = appender;
+      if (a == null) {
+        a = writer.typedAppender(root);
+        appender = a;
+      }
+      for (; row < buffered; row++) {
+        int o = row * n;
+        a.beginRow();
+        a.append(loadId);
+        a.append(new UUID(idHigh[row], idLow[row]));
+        for (int j = 2; j < sourceOfColumn.length; j++) {
+          int c = sourceOfColumn[j];
+          int i = o + c;
+          if (c < 0 || state[i] == UNSET) {
+            a.appendNull();
+            continue;
+          }
+          switch (kinds[c]) {
+            case TEXT, JSON -> a.append((String) objects[i]);
+            case BIGINT -> a.append(longs[i]);
+            case INTEGER -> a.append((int) longs[i]);
+            case SMALLINT -> a.append((short) longs[i]);
+            case DOUBLE -> a.append(doubles[i]);
+            case REAL -> a.append((float) doubles[i]);
+            case BOOLEAN -> a.append(longs[i] != 0);
+            case TIMESTAMP, TIMESTAMPTZ -> a.appendEpochMicros(longs[i]);
+            case DATE -> a.appendEpochDays((int) longs[i]);
+            case DECIMAL ->
+                a.append(((BigDecimal) objects[i]).setScale(scales[c], RoundingMode.UNNECESSARY));
+            case UUID -> a.append((UUID) objects[i]);
+            case BINARY -> a.append((byte[]) objects[i]);
+            case TIME -> a.append((LocalTime) objects[i]);
+            default -> a.append(objects[i].toString());
+          }
+        }
+        a.endRow();
+      }
+    } catch (SQLException | RuntimeException e) {
+      throw new DuckliftException(
+          "Cannot stage a row of table '"
+              + root.name
+              + "' in load "
+              + loadId
+              + " (resource '"
+              + spec.name()
+              + "', row "
+              + (row + 1)
+              + " of the page): "
+              + e.getMessage(),
+          e);
+    } finally {
+      unreported += row;
+      for (int r = 0; r <= buffered && r * n < state.length; r++) {
+        clearRow(r * n);
+      }
+      buffered = 0;
+      base = 0;
+    }
+  }
+
+  private void reportAppended() {
+    if (unreported > 0) {
+      writer.rowsAppended(root, unreported);
+      unreported = 0;
+    }
+  }
+
+  private DuckliftException rowError(String column, String problem) {
+    return new DuckliftException(
+        "Resource '"
+            + spec.name()
+            + "', table '"
+            + root.name
+            + "', column '"
+            + column
+            + "' "
+            + problem
+            + " (row "
+            + pageRows
+            + " of the current page)");
+  }
+
+  // ---- results ------------------------------------------------------------------------------
+
+  /** Ends the rows handed over after the last page end as one more page. */
+  void endOpenPage() {
+    if (pageRows > 0) {
+      endPage("the rows after the last page of resource '" + spec.name() + "'", stateKey, Map.of());
+    }
+  }
+
+  /** Flushes the appender on this thread (before the final checkpoint). */
+  void closeAppender() {
+    reportAppended();
+    appender = null;
+    writer.closeAppenders();
+  }
+
+  long records() {
+    return records;
+  }
+
+  long discarded() {
+    return outside + excluded + discarded;
+  }
+
+  boolean ordered() {
+    return ordered;
+  }
+
+  /** The watermarks after this load, by the same rule as {@link CursorTracker#watermarks()}. */
+  Map<String, CursorValue> watermarks() {
+    Map<String, CursorValue> result = new HashMap<>(tracker.committed());
+    if (!tracker.advancesState()) {
+      return result;
+    }
+    for (Map.Entry<String, CursorValue> e : seen.entrySet()) {
+      CursorValue old = result.get(e.getKey());
+      CursorValue now = e.getValue();
+      if (old == null
+          || old.kind() != now.kind()
+          || (max ? now.compareTo(old) > 0 : now.compareTo(old) < 0)) {
+        result.put(e.getKey(), now);
+      }
+    }
+    result.putAll(positions);
+    return result;
+  }
+}
