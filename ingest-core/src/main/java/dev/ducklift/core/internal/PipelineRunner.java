@@ -82,18 +82,35 @@ public final class PipelineRunner {
     List<TableRunResult> tables = new ArrayList<>();
     List<String> resumed = new ArrayList<>();
     List<String> loadIds = new ArrayList<>();
-    try (StateStore state = StateStore.open(workingDirectory, name);
-        Staging staging = Staging.open(workingDirectory)) {
-      restore(state);
-      for (LoadManifest pending : staging.pendingLoads()) {
-        if (finishPending(state, staging, pending, tables)) {
-          resumed.add(pending.loadId());
+    CleanStagingMarker marker = new CleanStagingMarker(workingDirectory);
+    try (StateStore state = StateStore.open(workingDirectory, name)) {
+      int next = 0;
+      if (marker.clean() && resources.stream().allMatch(r -> probes(state, r))) {
+        for (; next < resources.size(); next++) {
+          TableRunResult unchanged = probe(state, resources.get(next));
+          if (unchanged == null) {
+            break;
+          }
+          tables.add(unchanged);
         }
       }
-      for (Resource resource : resources) {
-        String loadId = runResource(state, staging, resource, tables);
-        if (loadId != null) {
-          loadIds.add(loadId);
+      if (next < resources.size()) {
+        try (Staging staging = Staging.open(workingDirectory)) {
+          restore(state);
+          for (LoadManifest pending : staging.pendingLoads()) {
+            if (finishPending(state, staging, pending, tables)) {
+              resumed.add(pending.loadId());
+            }
+          }
+          for (Resource resource : resources.subList(next, resources.size())) {
+            String loadId = runResource(state, staging, marker, resource, tables);
+            if (loadId != null) {
+              loadIds.add(loadId);
+            }
+          }
+          if (staging.pendingLoads().isEmpty()) {
+            marker.markClean();
+          }
         }
       }
     }
@@ -102,6 +119,95 @@ public final class PipelineRunner {
             name, startedAt, Duration.ofNanos(System.nanoTime() - start), resumed, loadIds, tables);
     listener.runFinished(result);
     return result;
+  }
+
+  // ---- no-change probe ----------------------------------------------------------------------
+
+  /**
+   * Whether a run may first look for new rows of {@code resource} with the local watermarks alone,
+   * without opening staging or asking the destination: only for typed resources (whose reads are
+   * repeatable queries), incremental, not {@code replace} (an empty replace still ends rows), and
+   * with local watermarks (a fresh store restores from the destination first).
+   */
+  private boolean probes(StateStore state, Resource resource) {
+    ResourceSpec spec = resource.spec();
+    return resource instanceof TypedResource
+        && spec.incremental() != null
+        && spec.writeDisposition() != WriteDisposition.REPLACE
+        && !state.pipelineState().resource(spec.name()).watermarks().isEmpty();
+  }
+
+  /**
+   * Extracts {@code resource} from the local watermarks, stopping at its first row. Returns the
+   * "nothing to load" result when there was none, {@code null} when there are rows: the caller then
+   * opens staging, restores state from the destination (which may hold newer watermarks, written by
+   * another worker) and extracts again.
+   */
+  private TableRunResult probe(StateStore state, Resource resource) {
+    ResourceSpec spec = resource.spec();
+    long t0 = System.nanoTime();
+    String loadId = newLoadId();
+    CursorTracker tracker =
+        new CursorTracker(spec, state.pipelineState().resource(spec.name()).watermarks());
+    Extraction run = new Extraction(spec, loadId, tracker);
+    run.normalizer = new Normalizer(spec, loadId, state.schemas(spec.name()), (t, r, c) -> {});
+    TypedResource typed = (TypedResource) resource;
+    if (!typed.stagesTyped(run)) {
+      return null;
+    }
+    TypedLoad probe =
+        TypedLoad.plan(
+            spec,
+            loadId,
+            typed.columns(),
+            run.normalizer,
+            tracker,
+            null,
+            (description, stateKey, positions, rows, accepted) -> {
+              if (!positions.isEmpty()) {
+                throw new TypedLoad.FoundRows();
+              }
+            },
+            true);
+    if (probe == null) {
+      return null;
+    }
+    try {
+      typed.extractTyped(run, probe);
+      probe.endOpenPage();
+    } catch (Exception e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof TypedLoad.FoundRows) {
+          return null;
+        }
+      }
+      DuckliftException failure =
+          e instanceof DuckliftException d
+              ? d
+              : new DuckliftException(
+                  "Resource '" + spec.name() + "' failed looking for new rows: " + e.getMessage(),
+                  e);
+      listener.resourceFailed(spec.name(), loadId, failure);
+      throw failure;
+    }
+    if (!probe.probeFoundNothingNew()) {
+      return null;
+    }
+    return new TableRunResult(
+        spec.name(),
+        run.normalizer.rootTable(),
+        loadId,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        List.of(),
+        Map.of("extract", Duration.ofNanos(System.nanoTime() - t0)),
+        "nothing to load");
   }
 
   private void restore(StateStore state) {
@@ -207,7 +313,11 @@ public final class PipelineRunner {
   // ---- new loads ----------------------------------------------------------------------------
 
   private String runResource(
-      StateStore state, Staging staging, Resource resource, List<TableRunResult> results) {
+      StateStore state,
+      Staging staging,
+      CleanStagingMarker marker,
+      Resource resource,
+      List<TableRunResult> results) {
     ResourceSpec spec = resource.spec();
     String loadId = newLoadId();
     state.journal(loadId, spec.name(), StateStore.EXTRACTING);
@@ -217,6 +327,7 @@ public final class PipelineRunner {
     Extraction run = new Extraction(spec, loadId, tracker);
     long t0 = System.nanoTime();
     LoadManifest manifest;
+    marker.remove();
     try (Staging.LoadWriter writer = staging.begin(loadId, System.currentTimeMillis())) {
       run.writer = writer;
       run.normalizer = new Normalizer(spec, loadId, state.schemas(spec.name()), writer);
@@ -230,7 +341,14 @@ public final class PipelineRunner {
       TypedLoad typed =
           resource instanceof TypedResource t && t.stagesTyped(run)
               ? TypedLoad.plan(
-                  spec, loadId, t.columns(), run.normalizer, tracker, writer, run::typedPageEnded)
+                  spec,
+                  loadId,
+                  t.columns(),
+                  run.normalizer,
+                  tracker,
+                  writer,
+                  run::typedPageEnded,
+                  false)
               : null;
       if (typed != null) {
         run.typed = typed;

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.duckdb.DuckDBAppender;
 
@@ -112,6 +113,9 @@ final class TypedLoad implements TypedRowSink {
   private long discarded;
   private DuckDBAppender appender;
   private int unreported;
+  private final WindowDigest window;
+  private final boolean probe;
+  private final long probeCeiling;
   private long pageOutside;
   private long pageExcluded;
   private long pageDiscarded;
@@ -129,7 +133,8 @@ final class TypedLoad implements TypedRowSink {
       CursorValue.Kind cursorKind,
       Staging.LoadWriter writer,
       CursorTracker tracker,
-      PageListener pages) {
+      PageListener pages,
+      boolean probe) {
     this.spec = spec;
     this.loadId = loadId;
     this.root = root;
@@ -164,6 +169,13 @@ final class TypedLoad implements TypedRowSink {
     Incremental inc = spec.incremental();
     this.max = inc == null || inc.lastValueFunction() == Incremental.LastValueFunction.MAX;
     this.onMissing = inc == null ? null : inc.onMissingCursor();
+    this.probe = probe;
+    this.window = WindowDigest.forLoad(spec, cursorKind);
+    CursorValue committed = tracker.committed().get("");
+    this.probeCeiling =
+        probe && committed != null && cursorKind != CursorValue.Kind.DECIMAL
+            ? new Bounds("", committed, null).startLong
+            : 0;
   }
 
   /**
@@ -177,7 +189,8 @@ final class TypedLoad implements TypedRowSink {
       Normalizer normalizer,
       CursorTracker tracker,
       Staging.LoadWriter writer,
-      PageListener pages) {
+      PageListener pages,
+      boolean probe) {
     if (declared == null || declared.isEmpty() || normalizer.tables().size() != 1) {
       return null;
     }
@@ -244,7 +257,8 @@ final class TypedLoad implements TypedRowSink {
         cursorKind,
         writer,
         tracker,
-        pages);
+        pages,
+        probe);
   }
 
   private static boolean stageable(DataType.Kind kind) {
@@ -347,6 +361,20 @@ final class TypedLoad implements TypedRowSink {
         }
       }
       UUID id = rowId();
+      if (cursor >= 0) {
+        long l = longs[base + cursor];
+        if (probe && (window == null || !stateKey.isEmpty() || l > probeCeiling)) {
+          throw new FoundRows();
+        }
+        if (window != null) {
+          window.add(stateKey, l, id);
+        }
+      } else if (probe) {
+        throw new FoundRows();
+      }
+      if (probe) {
+        return;
+      }
       idHigh[buffered] = id.getMostSignificantBits();
       idLow[buffered] = id.getLeastSignificantBits();
       position++;
@@ -386,6 +414,9 @@ final class TypedLoad implements TypedRowSink {
    */
   @Override
   public void discardPage() {
+    if (window != null) {
+      window.invalidate();
+    }
     position -= pageAccepted;
     clearRow(base);
     for (int r = 0; r < buffered; r++) {
@@ -780,6 +811,39 @@ final class TypedLoad implements TypedRowSink {
       }
     }
     result.putAll(positions);
+    result.remove(WindowDigest.KEY);
+    if (window != null && !seen.isEmpty()) {
+      window.digest().ifPresent(d -> result.put(WindowDigest.KEY, d));
+    } else if (window != null && tracker.committed().containsKey(WindowDigest.KEY)) {
+      result.put(WindowDigest.KEY, tracker.committed().get(WindowDigest.KEY));
+    }
     return result;
+  }
+
+  /**
+   * After a probe that found no row above the committed watermark: whether the rows re-read at and
+   * below it (the lag window, or the rows tied at the watermark) are exactly those the last load
+   * saw there, all of which are in the destination.
+   */
+  boolean probeFoundNothingNew() {
+    if (window == null) {
+      return records == 0 && pageRows == 0;
+    }
+    CursorValue recorded = tracker.committed().get(WindowDigest.KEY);
+    Optional<CursorValue> now = window.digest();
+    if (now.isEmpty()) {
+      return false;
+    }
+    if (window.count() == 0) {
+      return true;
+    }
+    return recorded != null && recorded.equals(now.get());
+  }
+
+  /** Thrown into a probed extract at the first row that shows the run has data to load. */
+  static final class FoundRows extends RuntimeException {
+    FoundRows() {
+      super("The resource has rows to load", null, false, false);
+    }
   }
 }

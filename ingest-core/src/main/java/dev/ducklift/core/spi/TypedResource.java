@@ -10,15 +10,21 @@ import java.util.List;
  * example), so the runtime can stage its rows column-typed: no records, no flattening, no type
  * inference.
  *
- * <p>The runtime stages typed when the declared columns agree with the resource's column hints and
- * with the table's schema from earlier loads (same names, same types); a load whose schema would
- * have to evolve, a committed watermark of another kind than the cursor column, or a discarding
- * contract on a new column falls back to {@link #extract} and the normalizer, so every schema rule
- * applies exactly as for any resource. Both ways stage the same rows, row ids and watermarks.
+ * <p>The runtime stages typed when every declared column is already a column of the table the
+ * normalizer would stage (from the column hints or earlier loads) with the same type, and the
+ * committed watermark has the cursor column's kind; otherwise (a schema that would have to evolve
+ * or widen, a text cursor) it falls back to {@link #extract} and the normalizer, so every schema
+ * and contract rule applies exactly as for any resource. Both ways stage the same rows, row ids and
+ * watermarks.
  *
  * <p>Everything {@link Resource#extract} promises holds for {@link #extractTyped}: rows stream, a
  * checkpoint happens only at a page end, and a resource that returns or throws has every ended page
  * either staged or discarded together with its cursor position.
+ *
+ * <p>Reads must be repeatable: when an incremental typed resource already has local watermarks, the
+ * runtime first extracts from them without opening staging or asking the destination, and abandons
+ * that extract (by throwing from {@link TypedRowSink#endRow}) at the first row. A run that finds no
+ * row ends there; otherwise the runtime restores state from the destination and extracts again.
  */
 public interface TypedResource extends Resource {
 
