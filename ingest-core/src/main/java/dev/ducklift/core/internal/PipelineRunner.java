@@ -83,36 +83,46 @@ public final class PipelineRunner {
     List<String> resumed = new ArrayList<>();
     List<String> loadIds = new ArrayList<>();
     CleanStagingMarker marker = new CleanStagingMarker(workingDirectory);
-    try (StateStore state = StateStore.open(workingDirectory, name)) {
-      int next = 0;
-      if (marker.clean() && resources.stream().allMatch(r -> probes(state, r))) {
-        for (; next < resources.size(); next++) {
-          TableRunResult unchanged = probe(state, resources.get(next));
-          if (unchanged == null) {
-            break;
-          }
-          tables.add(unchanged);
-        }
+    StateSnapshot snapshot = new StateSnapshot(workingDirectory, name);
+    int next = 0;
+    boolean probed = false;
+    if (marker.clean()) {
+      Optional<PipelineState> copy = snapshot.read();
+      if (copy.isPresent() && resources.stream().allMatch(r -> probes(copy.get(), r))) {
+        probed = true;
+        next = probeAll(copy.get(), tables);
       }
-      if (next < resources.size()) {
-        try (Staging staging = Staging.open(workingDirectory)) {
-          restore(state);
-          for (LoadManifest pending : staging.pendingLoads()) {
-            if (finishPending(state, staging, pending, tables)) {
-              resumed.add(pending.loadId());
+    }
+    if (next < resources.size()) {
+      PipelineState after;
+      try (StateStore state = StateStore.open(workingDirectory, name)) {
+        if (!probed
+            && marker.clean()
+            && resources.stream().allMatch(r -> probes(state.pipelineState(), r))) {
+          next = probeAll(state.pipelineState(), tables);
+        }
+        if (next < resources.size()) {
+          try (Staging staging = Staging.open(workingDirectory)) {
+            restore(state);
+            for (LoadManifest pending : staging.pendingLoads()) {
+              if (finishPending(state, staging, pending, tables)) {
+                resumed.add(pending.loadId());
+              }
+            }
+            for (Resource resource : resources.subList(next, resources.size())) {
+              String loadId = runResource(state, staging, marker, resource, tables);
+              if (loadId != null) {
+                loadIds.add(loadId);
+              }
+            }
+            if (staging.pendingLoads().isEmpty()) {
+              marker.markClean();
             }
           }
-          for (Resource resource : resources.subList(next, resources.size())) {
-            String loadId = runResource(state, staging, marker, resource, tables);
-            if (loadId != null) {
-              loadIds.add(loadId);
-            }
-          }
-          if (staging.pendingLoads().isEmpty()) {
-            marker.markClean();
-          }
         }
+        after = state.pipelineState();
       }
+      snapshot.write(after);
     }
     RunResult result =
         new RunResult(
@@ -129,12 +139,25 @@ public final class PipelineRunner {
    * repeatable queries), incremental, not {@code replace} (an empty replace still ends rows), and
    * with local watermarks (a fresh store restores from the destination first).
    */
-  private boolean probes(StateStore state, Resource resource) {
+  private boolean probes(PipelineState state, Resource resource) {
     ResourceSpec spec = resource.spec();
     return resource instanceof TypedResource
         && spec.incremental() != null
         && spec.writeDisposition() != WriteDisposition.REPLACE
-        && !state.pipelineState().resource(spec.name()).watermarks().isEmpty();
+        && !state.resource(spec.name()).watermarks().isEmpty();
+  }
+
+  /** Probes the resources in order; returns the index of the first with rows (or their count). */
+  private int probeAll(PipelineState state, List<TableRunResult> tables) {
+    int next = 0;
+    for (; next < resources.size(); next++) {
+      TableRunResult unchanged = probe(state, resources.get(next));
+      if (unchanged == null) {
+        break;
+      }
+      tables.add(unchanged);
+    }
+    return next;
   }
 
   /**
@@ -143,14 +166,14 @@ public final class PipelineRunner {
    * opens staging, restores state from the destination (which may hold newer watermarks, written by
    * another worker) and extracts again.
    */
-  private TableRunResult probe(StateStore state, Resource resource) {
+  private TableRunResult probe(PipelineState state, Resource resource) {
     ResourceSpec spec = resource.spec();
     long t0 = System.nanoTime();
     String loadId = newLoadId();
-    CursorTracker tracker =
-        new CursorTracker(spec, state.pipelineState().resource(spec.name()).watermarks());
+    CursorTracker tracker = new CursorTracker(spec, state.resource(spec.name()).watermarks());
     Extraction run = new Extraction(spec, loadId, tracker);
-    run.normalizer = new Normalizer(spec, loadId, state.schemas(spec.name()), (t, r, c) -> {});
+    // Only names, keys and the cursor matter to a probe: the declared columns define them.
+    run.normalizer = new Normalizer(spec, loadId, List.of(), (t, r, c) -> {});
     TypedResource typed = (TypedResource) resource;
     if (!typed.stagesTyped(run)) {
       return null;
