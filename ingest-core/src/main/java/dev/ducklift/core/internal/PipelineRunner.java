@@ -378,8 +378,14 @@ public final class PipelineRunner {
         try {
           ((TypedResource) resource).extractTyped(run, typed);
           typed.endOpenPage();
-          typed.closeAppender();
-        } catch (Exception e) {
+          typed.finish();
+        } catch (Exception | Error e) {
+          // Pages handed over before the failure are still staged, so their checkpoints commit
+          // exactly as if they had been staged in line; the rest is rolled back.
+          typed.drain();
+          if (e instanceof Error error) {
+            throw error;
+          }
           if (e instanceof DuckliftException d) {
             throw d;
           }

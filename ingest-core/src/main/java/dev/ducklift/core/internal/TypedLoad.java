@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBAppender;
 
 /**
@@ -37,7 +39,11 @@ import org.duckdb.DuckDBAppender;
  * refuses (and the runtime normalizes records instead) whenever the declared columns do not match
  * it exactly, which leaves schema evolution and contracts to the normalizer.
  *
- * <p>Not thread-safe: the resource's extracting thread does everything, appending included.
+ * <p>The resource's thread builds each page's rows in a buffer (checks, row ids, cursor window); at
+ * the page end the buffer goes to an appending thread, which merges the page's cursor maxima,
+ * appends its rows and lets the runtime checkpoint, so reading and appending overlap. At most
+ * {@link #BUFFERS} pages are in flight; a failure on the appending thread is thrown to the resource
+ * at its next page end. A probe does everything on the resource's thread.
  */
 final class TypedLoad implements TypedRowSink {
 
@@ -51,8 +57,10 @@ final class TypedLoad implements TypedRowSink {
         int accepted);
   }
 
+  static final int BUFFERS = 3;
   private static final byte UNSET = 0;
   private static final byte SET = 1;
+  private static final Object END = new Object();
 
   private final ResourceSpec spec;
   private final String loadId;
@@ -71,54 +79,123 @@ final class TypedLoad implements TypedRowSink {
   private final String[] requiredNames;
   private final String[] primaryKeyNames;
 
-  // The current page's accepted rows, row-major; the row being built is at offset base.
-  private long[] longs;
-  private double[] doubles;
-  private Object[] objects;
-  private byte[] state;
-  private long[] idHigh;
-  private long[] idLow;
-  private int buffered;
-  private int base;
-
   private final RowIds ids = new RowIds();
   private final int cursor;
   private final CursorValue.Kind cursorKind;
   private final boolean max;
   private final Incremental.OnMissingCursor onMissing;
+  private final boolean probe;
+  private final long probeCeiling;
+
+  // ---- the resource's thread: the page being built ----
+
+  /** One page's accepted rows, row-major, and what the page says about the cursor. */
+  private final class PageBuffer {
+    long[] longs;
+    double[] doubles;
+    Object[] objects;
+    byte[] state;
+    long[] idHigh;
+    long[] idLow;
+    int buffered;
+
+    String description;
+    String stateKey;
+    Map<String, CursorValue> positions;
+    int rows;
+    int accepted;
+    boolean hasCursor;
+    boolean ordered;
+    boolean invalidatesWindow;
+    long maxLong;
+    Object maxObject;
+    long firstLong;
+    Object firstObject;
+    long lastLong;
+    Object lastObject;
+    long outside;
+    long excluded;
+    long discarded;
+
+    PageBuffer(int capacity) {
+      longs = new long[capacity * n];
+      doubles = new double[capacity * n];
+      objects = new Object[capacity * n];
+      state = new byte[capacity * n];
+      idHigh = new long[capacity];
+      idLow = new long[capacity];
+    }
+
+    void grow() {
+      int capacity = idHigh.length * 2;
+      longs = Arrays.copyOf(longs, capacity * n);
+      doubles = Arrays.copyOf(doubles, capacity * n);
+      objects = Arrays.copyOf(objects, capacity * n);
+      state = Arrays.copyOf(state, capacity * n);
+      idHigh = Arrays.copyOf(idHigh, capacity);
+      idLow = Arrays.copyOf(idLow, capacity);
+    }
+
+    /** Clears the rows (and the row being built) for reuse. */
+    void clear() {
+      int used = Math.min(state.length, (buffered + 1) * n);
+      Arrays.fill(state, 0, used, UNSET);
+      Arrays.fill(objects, 0, used, null);
+      buffered = 0;
+      positions = null;
+      maxObject = null;
+      firstObject = null;
+      lastObject = null;
+      invalidatesWindow = false;
+    }
+  }
+
+  private PageBuffer page;
+  private long[] longs;
+  private double[] doubles;
+  private Object[] objects;
+  private byte[] state;
+  private int base;
 
   private String stateKey = "";
   private Bounds bounds;
   private final Map<String, Bounds> boundsByKey = new HashMap<>();
-  private final Map<String, CursorValue> seen = new HashMap<>();
-  private final Map<String, Object> lastByKey = new HashMap<>();
-  private final Map<String, CursorValue> positions = new HashMap<>();
-  private boolean ordered = true;
-
   private int pageRows;
   private int pageAccepted;
   private int pagePastEnd;
   private boolean pageHasCursor;
+  private boolean pageOrdered = true;
   private long pageMaxLong;
   private Object pageMaxObject;
   private long pageFirstLong;
   private Object pageFirstObject;
   private long pageLastLong;
   private Object pageLastObject;
-
+  private long pageOutside;
+  private long pageExcluded;
+  private long pageDiscarded;
+  private boolean invalidateWindow;
   private long position;
+
+  // ---- the appending thread (the resource's own for a probe) ----
+
+  private final Map<String, CursorValue> seen = new HashMap<>();
+  private final Map<String, CursorValue> lastByKey = new HashMap<>();
+  private final Map<String, CursorValue> positions = new HashMap<>();
+  private final WindowDigest window;
+  private boolean ordered = true;
   private long records;
   private long outside;
   private long excluded;
   private long discarded;
   private DuckDBAppender appender;
   private int unreported;
-  private final WindowDigest window;
-  private final boolean probe;
-  private final long probeCeiling;
-  private long pageOutside;
-  private long pageExcluded;
-  private long pageDiscarded;
+
+  private final ArrayBlockingQueue<Object> full;
+  private final ArrayBlockingQueue<PageBuffer> free;
+  private final Thread appending;
+  private volatile Throwable failure;
+  private boolean finished;
 
   private TypedLoad(
       ResourceSpec spec,
@@ -157,13 +234,6 @@ final class TypedLoad implements TypedRowSink {
     for (int i = 0; i < required.length; i++) {
       requiredNames[i] = declared.get(required[i]).name();
     }
-    int capacity = 256;
-    this.longs = new long[capacity * n];
-    this.doubles = new double[capacity * n];
-    this.objects = new Object[capacity * n];
-    this.state = new byte[capacity * n];
-    this.idHigh = new long[capacity];
-    this.idLow = new long[capacity];
     this.cursor = cursor;
     this.cursorKind = cursorKind;
     Incremental inc = spec.incremental();
@@ -176,6 +246,30 @@ final class TypedLoad implements TypedRowSink {
         probe && committed != null && cursorKind != CursorValue.Kind.DECIMAL
             ? new Bounds("", committed, null).startLong
             : 0;
+    use(new PageBuffer(256));
+    if (probe) {
+      full = null;
+      free = null;
+      appending = null;
+    } else {
+      full = new ArrayBlockingQueue<>(BUFFERS);
+      free = new ArrayBlockingQueue<>(BUFFERS);
+      for (int i = 1; i < BUFFERS; i++) {
+        free.add(new PageBuffer(256));
+      }
+      appending = new Thread(this::appendLoop, "ducklift-stage-" + spec.name());
+      appending.setDaemon(true);
+      appending.start();
+    }
+  }
+
+  private void use(PageBuffer buffer) {
+    page = buffer;
+    longs = buffer.longs;
+    doubles = buffer.doubles;
+    objects = buffer.objects;
+    state = buffer.state;
+    base = 0;
   }
 
   /**
@@ -353,7 +447,6 @@ final class TypedLoad implements TypedRowSink {
       for (int k = 0; k < required.length; k++) {
         if (state[base + required[k]] == UNSET) {
           if (contract == SchemaContract.DISCARD_ROW) {
-            discarded++;
             pageDiscarded++;
             return;
           }
@@ -361,51 +454,34 @@ final class TypedLoad implements TypedRowSink {
         }
       }
       UUID id = rowId();
-      if (cursor >= 0) {
-        long l = longs[base + cursor];
-        if (probe && (window == null || !stateKey.isEmpty() || l > probeCeiling)) {
-          throw new FoundRows();
-        }
-        if (window != null) {
-          window.add(stateKey, l, id);
-        }
-      } else if (probe) {
+      if (probe
+          && (cursor < 0
+              || window == null
+              || !stateKey.isEmpty()
+              || longs[base + cursor] > probeCeiling)) {
         throw new FoundRows();
       }
-      if (probe) {
-        return;
-      }
-      idHigh[buffered] = id.getMostSignificantBits();
-      idLow[buffered] = id.getLeastSignificantBits();
+      page.idHigh[page.buffered] = id.getMostSignificantBits();
+      page.idLow[page.buffered] = id.getLeastSignificantBits();
       position++;
       pageAccepted++;
       keep = true;
     } finally {
       if (keep) {
-        buffered++;
+        page.buffered++;
         base += n;
         if (base == state.length) {
-          grow();
+          page.grow();
+          longs = page.longs;
+          doubles = page.doubles;
+          objects = page.objects;
+          state = page.state;
         }
       } else {
-        clearRow(base);
+        Arrays.fill(state, base, base + n, UNSET);
+        Arrays.fill(objects, base, base + n, null);
       }
     }
-  }
-
-  private void clearRow(int offset) {
-    Arrays.fill(state, offset, offset + n, UNSET);
-    Arrays.fill(objects, offset, offset + n, null);
-  }
-
-  private void grow() {
-    int capacity = idHigh.length * 2;
-    longs = Arrays.copyOf(longs, capacity * n);
-    doubles = Arrays.copyOf(doubles, capacity * n);
-    objects = Arrays.copyOf(objects, capacity * n);
-    state = Arrays.copyOf(state, capacity * n);
-    idHigh = Arrays.copyOf(idHigh, capacity);
-    idLow = Arrays.copyOf(idLow, capacity);
   }
 
   /**
@@ -414,26 +490,23 @@ final class TypedLoad implements TypedRowSink {
    */
   @Override
   public void discardPage() {
-    if (window != null) {
-      window.invalidate();
-    }
     position -= pageAccepted;
-    clearRow(base);
-    for (int r = 0; r < buffered; r++) {
-      clearRow(r * n);
-    }
-    buffered = 0;
-    base = 0;
+    page.clear();
+    use(page);
+    resetPage();
+    // The re-read rows would come after rows of the same cursor window already counted.
+    invalidateWindow = true;
+  }
+
+  private void resetPage() {
     pageRows = 0;
     pageAccepted = 0;
     pagePastEnd = 0;
     pageHasCursor = false;
+    pageOrdered = true;
     pageMaxObject = null;
     pageFirstObject = null;
     pageLastObject = null;
-    outside -= pageOutside;
-    excluded -= pageExcluded;
-    discarded -= pageDiscarded;
     pageOutside = 0;
     pageExcluded = 0;
     pageDiscarded = 0;
@@ -447,46 +520,217 @@ final class TypedLoad implements TypedRowSink {
       throw new IllegalArgumentException(
           "Page positions must not name the page's own state key '" + stateKey + "'");
     }
-    if (pageHasCursor) {
-      CursorValue best = cursorValue(pageMaxLong, pageMaxObject);
-      CursorValue old = seen.get(stateKey);
-      if (old == null || (max ? best.compareTo(old) > 0 : best.compareTo(old) < 0)) {
-        seen.put(stateKey, best);
+    rethrowFailure();
+    PageBuffer p = page;
+    p.description = description;
+    p.stateKey = stateKey;
+    p.positions = Map.copyOf(pagePositions);
+    p.rows = pageRows;
+    p.accepted = pageAccepted;
+    p.hasCursor = pageHasCursor;
+    p.ordered = pageOrdered;
+    p.maxLong = pageMaxLong;
+    p.maxObject = pageMaxObject;
+    p.firstLong = pageFirstLong;
+    p.firstObject = pageFirstObject;
+    p.lastLong = pageLastLong;
+    p.lastObject = pageLastObject;
+    p.outside = pageOutside;
+    p.excluded = pageExcluded;
+    p.discarded = pageDiscarded;
+    p.invalidatesWindow = invalidateWindow;
+    invalidateWindow = false;
+    boolean allPastEnd = pageRows > 0 && pagePastEnd == pageRows;
+    resetPage();
+    if (probe) {
+      process(p);
+      p.clear();
+      use(p);
+    } else {
+      hand(p);
+      use(take());
+    }
+    return !allPastEnd;
+  }
+
+  /** Ends the rows handed over after the last page end as one more page. */
+  void endOpenPage() {
+    if (pageRows > 0) {
+      endPage("the rows after the last page of resource '" + spec.name() + "'", stateKey, Map.of());
+    }
+  }
+
+  /**
+   * Waits until every page handed over is staged and the appender is flushed; throws a failure of
+   * the appending thread. Call it on the resource's thread after its last page.
+   */
+  void finish() {
+    if (probe) {
+      return;
+    }
+    stop();
+    rethrowFailure();
+  }
+
+  /** Stages the pages already handed over, then stops, without throwing (the load failed). */
+  void drain() {
+    if (!probe) {
+      stop();
+    }
+  }
+
+  private void stop() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    putUninterruptibly(END);
+    boolean interrupted = false;
+    while (appending.isAlive()) {
+      try {
+        appending.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-      Object previous = lastByKey.get(stateKey);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void hand(PageBuffer p) {
+    try {
+      while (!full.offer(p, 50, TimeUnit.MILLISECONDS)) {
+        rethrowFailure();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DuckliftException(
+          "Interrupted while handing over " + p.description + " of resource '" + spec.name() + "'",
+          e);
+    }
+  }
+
+  private PageBuffer take() {
+    try {
+      while (true) {
+        PageBuffer p = free.poll(50, TimeUnit.MILLISECONDS);
+        if (p != null) {
+          return p;
+        }
+        rethrowFailure();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DuckliftException("Interrupted while staging resource '" + spec.name() + "'", e);
+    }
+  }
+
+  private void putUninterruptibly(Object item) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        full.put(item);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void rethrowFailure() {
+    Throwable t = failure;
+    if (t == null) {
+      return;
+    }
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    throw new DuckliftException(t.getMessage(), t);
+  }
+
+  private void appendLoop() {
+    while (true) {
+      Object item;
+      try {
+        item = full.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (item == END) {
+        try {
+          reportAppended();
+          appender = null;
+          writer.closeAppenders();
+        } catch (Throwable t) {
+          if (failure == null) {
+            failure = t;
+          }
+        }
+        return;
+      }
+      PageBuffer p = (PageBuffer) item;
+      try {
+        if (failure == null) {
+          process(p);
+        }
+      } catch (Throwable t) {
+        failure = t;
+      } finally {
+        p.clear();
+        free.add(p);
+      }
+    }
+  }
+
+  /** Merges a page's cursor figures, stages its rows and reports it (may checkpoint). */
+  private void process(PageBuffer p) {
+    if (p.invalidatesWindow && window != null) {
+      window.invalidate();
+    }
+    if (p.hasCursor) {
+      CursorValue best = cursorValue(p.maxLong, p.maxObject);
+      CursorValue old = seen.get(p.stateKey);
+      if (old == null || (max ? best.compareTo(old) > 0 : best.compareTo(old) < 0)) {
+        seen.put(p.stateKey, best);
+      }
+      CursorValue previous = lastByKey.get(p.stateKey);
       if (previous != null) {
-        CursorValue prev = (CursorValue) previous;
-        CursorValue first = cursorValue(pageFirstLong, pageFirstObject);
-        int c = first.compareTo(prev);
+        int c = cursorValue(p.firstLong, p.firstObject).compareTo(previous);
         if (max ? c < 0 : c > 0) {
           ordered = false;
         }
       }
-      lastByKey.put(stateKey, cursorValue(pageLastLong, pageLastObject));
+      lastByKey.put(p.stateKey, cursorValue(p.lastLong, p.lastObject));
+    }
+    if (!p.ordered) {
+      ordered = false;
     }
     if (cursor >= 0) {
-      positions.putAll(pagePositions);
+      positions.putAll(p.positions);
+      if (window != null) {
+        for (int r = 0; r < p.buffered; r++) {
+          window.add(p.stateKey, p.longs[r * n + cursor], new UUID(p.idHigh[r], p.idLow[r]));
+        }
+      }
     }
-    appendBuffered();
-    records += pageAccepted;
-    pageOutside = 0;
-    pageExcluded = 0;
-    pageDiscarded = 0;
-    int rows = pageRows;
-    int accepted = pageAccepted;
-    boolean allPastEnd = rows > 0 && pagePastEnd == rows;
-    pageRows = 0;
-    pageAccepted = 0;
-    pagePastEnd = 0;
-    pageHasCursor = false;
-    pageMaxObject = null;
-    pageFirstObject = null;
-    pageLastObject = null;
+    if (!probe) {
+      appendBuffered(p);
+    }
+    records += p.accepted;
+    outside += p.outside;
+    excluded += p.excluded;
+    discarded += p.discarded;
     reportAppended();
     // The listener may checkpoint, which closes the appender.
     appender = null;
-    pages.pageEnded(description, stateKey, pagePositions, rows, accepted);
-    return !allPastEnd;
+    pages.pageEnded(p.description, p.stateKey, p.positions, p.rows, p.accepted);
   }
 
   // ---- cursor -------------------------------------------------------------------------------
@@ -497,7 +741,6 @@ final class TypedLoad implements TypedRowSink {
         case INCLUDE:
           return true;
         case EXCLUDE:
-          excluded++;
           pageExcluded++;
           return false;
         default:
@@ -512,7 +755,6 @@ final class TypedLoad implements TypedRowSink {
     if (b.hasStart) {
       int c = primitive ? Long.compare(l, b.startLong) : ((BigDecimal) o).compareTo(b.startDecimal);
       if (max ? c < 0 : c > 0) {
-        outside++;
         pageOutside++;
         return false;
       }
@@ -520,7 +762,6 @@ final class TypedLoad implements TypedRowSink {
     if (b.hasEnd) {
       int c = primitive ? Long.compare(l, b.endLong) : ((BigDecimal) o).compareTo(b.endDecimal);
       if (max ? c >= 0 : c <= 0) {
-        outside++;
         pageOutside++;
         pagePastEnd++;
         return false;
@@ -538,7 +779,7 @@ final class TypedLoad implements TypedRowSink {
               ? Long.compare(l, pageLastLong)
               : ((BigDecimal) o).compareTo((BigDecimal) pageLastObject);
       if (max ? c < 0 : c > 0) {
-        ordered = false;
+        pageOrdered = false;
       }
       int m =
           primitive
@@ -679,7 +920,12 @@ final class TypedLoad implements TypedRowSink {
     return ids.finish();
   }
 
-  private void appendBuffered() {
+  private void appendBuffered(PageBuffer p) {
+    long[] longs = p.longs;
+    double[] doubles = p.doubles;
+    Object[] objects = p.objects;
+    byte[] state = p.state;
+    int buffered = p.buffered;
     if (buffered == 0) {
       return;
     }
@@ -694,7 +940,7 @@ final class TypedLoad implements TypedRowSink {
         int o = row * n;
         a.beginRow();
         a.append(loadId);
-        a.append(new UUID(idHigh[row], idLow[row]));
+        a.append(new UUID(p.idHigh[row], p.idLow[row]));
         for (int j = 2; j < sourceOfColumn.length; j++) {
           int c = sourceOfColumn[j];
           int i = o + c;
@@ -737,11 +983,6 @@ final class TypedLoad implements TypedRowSink {
           e);
     } finally {
       unreported += row;
-      for (int r = 0; r <= buffered && r * n < state.length; r++) {
-        clearRow(r * n);
-      }
-      buffered = 0;
-      base = 0;
     }
   }
 
@@ -768,20 +1009,6 @@ final class TypedLoad implements TypedRowSink {
   }
 
   // ---- results ------------------------------------------------------------------------------
-
-  /** Ends the rows handed over after the last page end as one more page. */
-  void endOpenPage() {
-    if (pageRows > 0) {
-      endPage("the rows after the last page of resource '" + spec.name() + "'", stateKey, Map.of());
-    }
-  }
-
-  /** Flushes the appender on this thread (before the final checkpoint). */
-  void closeAppender() {
-    reportAppended();
-    appender = null;
-    writer.closeAppenders();
-  }
 
   long records() {
     return records;
