@@ -140,6 +140,7 @@ public final class JdbcSourceBenchmark {
               .workingDirectory(dir.resolve("work"))
               .destination(lake)
               .source(source)
+              .checkpointEvery(Long.getLong("checkpoint.rows", Pipeline.DEFAULT_CHECKPOINT_ROWS))
               .build()) {
         resetPeaks();
         long t2 = System.nanoTime();
