@@ -235,19 +235,36 @@ final class LoadWriter {
           Sql.liveRows(
               work, c.files(), LakeCatalog.scanColumns(lake, name), t.primaryKey(), c.rowFilter());
       if (lakeKeys != null) {
-        // a subset: materialized once for the Parquet write, the child tables and the validator
-        rows = temp("w");
+        // the staged keys found in the lake, read once; usually few, often none
+        String found = temp("k");
         Sql.execute(
             work,
             "CREATE TEMP TABLE "
-                + rows
-                + " AS SELECT * FROM "
+                + found
+                + " AS SELECT "
+                + columnList(t.primaryKey())
+                + " FROM "
                 + batch
-                + " b WHERE NOT EXISTS (SELECT 1 FROM ("
+                + " b WHERE EXISTS (SELECT 1 FROM ("
                 + lakeKeys
                 + ") k WHERE "
                 + keyMatch(t.primaryKey(), "k", "b")
                 + ")");
+        if (Sql.count(work, "SELECT count(*) FROM " + found) > 0) {
+          // a subset: materialized once for the Parquet write, the child tables and the validator
+          rows = temp("w");
+          Sql.execute(
+              work,
+              "CREATE TEMP TABLE "
+                  + rows
+                  + " AS SELECT * FROM "
+                  + batch
+                  + " b WHERE NOT EXISTS (SELECT 1 FROM "
+                  + found
+                  + " k WHERE "
+                  + keyMatch(t.primaryKey(), "k", "b")
+                  + ")");
+        }
       }
     }
     long inserted = txn.append(name, work, "SELECT * FROM " + rows);

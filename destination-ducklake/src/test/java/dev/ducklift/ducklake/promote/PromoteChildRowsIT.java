@@ -146,6 +146,34 @@ class PromoteChildRowsIT {
   }
 
   @Test
+  void insertNewWritesEveryRowWhenTheScannedLakeFilesHoldNoneOfTheStagedKeys() {
+    List<Map<String, Object>> even = new ArrayList<>();
+    for (int id = 2; id <= 40; id += 2) {
+      even.add(order(id, id, "a", id % 3, 1));
+    }
+    run(orders(WriteDisposition.INSERT_NEW, even));
+    // odd keys inside the lake's key and cursor ranges: nothing prunes, nothing is a duplicate
+    List<Map<String, Object>> odd = new ArrayList<>();
+    for (int id = 1; id <= 39; id += 2) {
+      odd.add(order(id, id, "b", id % 3, 2));
+    }
+    TableRunResult t = run(orders(WriteDisposition.INSERT_NEW, odd)).table("orders").orElseThrow();
+    assertThat(t.rowsInserted()).isEqualTo(20);
+    assertThat(t.skippedDuplicates()).isZero();
+    assertThat(t.notes()).contains("scanned");
+
+    List<Map<String, Object>> expected = new ArrayList<>();
+    for (int id = 1; id <= 40; id++) {
+      expected.add(id % 2 == 0 ? order(id, id, "a", id % 3, 1) : order(id, id, "b", id % 3, 2));
+    }
+    withLake(
+        lake -> {
+          assertThat(tree(lake)).containsExactlyElementsOf(expectedTree(expected));
+          LakeRows.assertVerifies(lake);
+        });
+  }
+
+  @Test
   void insertNewIntoANewTableKeepsOneVersionOfAKeyStagedTwiceWithOneSetOfChildRows() {
     List<Map<String, Object>> load = new ArrayList<>();
     for (int id = 1; id <= 12; id++) {

@@ -155,9 +155,6 @@ public final class Staging implements AutoCloseable {
   /**
    * Writes one load's rows with DuckDB appenders. Everything appended between two {@link
    * #checkpoint}s commits atomically with the journal row passed to the second one.
-   *
-   * <p>Rows go through a {@link VectorAppender} where the driver allows it (every column type it
-   * writes), otherwise through the JDBC {@link DuckDBAppender} value by value.
    */
   public final class LoadWriter implements Normalizer.RowSink, AutoCloseable {
     private final String loadId;
@@ -221,21 +218,12 @@ public final class Staging implements AutoCloseable {
         w.sync();
       }
       try {
-        if (w.vectors == null && w.appender == null) {
+        if (w.appender == null) {
           // Appenders are confined to the thread that creates them: the one appending.
-          w.vectors = VectorAppender.open(connection, schema, table.name, w.kinds);
-          if (w.vectors == null) {
-            w.appender = connection.createAppender(schema, table.name);
-          }
+          w.appender = connection.createAppender(schema, table.name);
         }
-        if (w.vectors != null) {
-          for (int i = 0; i < count; i++) {
-            w.vectors.appendRow(rows[i]);
-          }
-        } else {
-          for (int i = 0; i < count; i++) {
-            w.appendRow(rows[i]);
-          }
+        for (int i = 0; i < count; i++) {
+          w.appendRow(rows[i]);
         }
       } catch (SQLException | RuntimeException e) {
         throw new DuckliftException(
@@ -393,7 +381,6 @@ public final class Staging implements AutoCloseable {
       private int appliedVersion = -1;
       private boolean created;
       private DuckDBAppender appender;
-      private VectorAppender vectors;
       private DataType.Kind[] kinds = new DataType.Kind[0];
       private int[] scales = new int[0];
 
@@ -462,11 +449,6 @@ public final class Staging implements AutoCloseable {
       }
 
       void closeAppender() throws SQLException {
-        if (vectors != null) {
-          VectorAppender v = vectors;
-          vectors = null;
-          v.close();
-        }
         if (appender != null) {
           DuckDBAppender a = appender;
           appender = null;
@@ -475,10 +457,6 @@ public final class Staging implements AutoCloseable {
       }
 
       void abandonAppender() {
-        if (vectors != null) {
-          vectors.abandon();
-          vectors = null;
-        }
         try {
           closeAppender();
         } catch (SQLException | RuntimeException e) {
