@@ -155,6 +155,9 @@ public final class Staging implements AutoCloseable {
   /**
    * Writes one load's rows with DuckDB appenders. Everything appended between two {@link
    * #checkpoint}s commits atomically with the journal row passed to the second one.
+   *
+   * <p>Rows go through a {@link VectorAppender} where the driver allows it (every column type it
+   * writes), otherwise through the JDBC {@link DuckDBAppender} value by value.
    */
   public final class LoadWriter implements Normalizer.RowSink, AutoCloseable {
     private final String loadId;
@@ -218,12 +221,21 @@ public final class Staging implements AutoCloseable {
         w.sync();
       }
       try {
-        if (w.appender == null) {
+        if (w.vectors == null && w.appender == null) {
           // Appenders are confined to the thread that creates them: the one appending.
-          w.appender = connection.createAppender(schema, table.name);
+          w.vectors = VectorAppender.open(connection, schema, table.name, w.kinds);
+          if (w.vectors == null) {
+            w.appender = connection.createAppender(schema, table.name);
+          }
         }
-        for (int i = 0; i < count; i++) {
-          w.appendRow(rows[i]);
+        if (w.vectors != null) {
+          for (int i = 0; i < count; i++) {
+            w.vectors.appendRow(rows[i]);
+          }
+        } else {
+          for (int i = 0; i < count; i++) {
+            w.appendRow(rows[i]);
+          }
         }
       } catch (SQLException | RuntimeException e) {
         throw new DuckliftException(
@@ -381,6 +393,7 @@ public final class Staging implements AutoCloseable {
       private int appliedVersion = -1;
       private boolean created;
       private DuckDBAppender appender;
+      private VectorAppender vectors;
       private DataType.Kind[] kinds = new DataType.Kind[0];
       private int[] scales = new int[0];
 
@@ -449,6 +462,11 @@ public final class Staging implements AutoCloseable {
       }
 
       void closeAppender() throws SQLException {
+        if (vectors != null) {
+          VectorAppender v = vectors;
+          vectors = null;
+          v.close();
+        }
         if (appender != null) {
           DuckDBAppender a = appender;
           appender = null;
@@ -457,6 +475,10 @@ public final class Staging implements AutoCloseable {
       }
 
       void abandonAppender() {
+        if (vectors != null) {
+          vectors.abandon();
+          vectors = null;
+        }
         try {
           closeAppender();
         } catch (SQLException | RuntimeException e) {

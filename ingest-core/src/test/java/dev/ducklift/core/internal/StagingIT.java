@@ -25,7 +25,7 @@ class StagingIT {
 
   @TempDir Path dir;
 
-  /** One column of most kinds the normalizer stages, after an id. */
+  /** One column of every kind the vector path writes, after an id. */
   private static final List<DataType> KINDS =
       List.of(
           DataType.BIGINT,
@@ -46,7 +46,32 @@ class StagingIT {
   };
 
   @Test
-  void decimalColumnsAreStagedAtTheirScaleWithNullsKept() throws Exception {
+  void theDriverExposesTheVectorPathSoStagingDoesNotFallBackToValueByValueAppends() {
+    assertThat(VectorAppender.available())
+        .as("duckdb_jdbc internals used by VectorAppender (a driver upgrade may have moved them)")
+        .isTrue();
+    assertThat(VectorAppender.supports(kinds(KINDS))).isTrue();
+    assertThat(VectorAppender.supports(kinds(List.of(DataType.BIGINT, DataType.decimal(38, 9)))))
+        .isFalse();
+  }
+
+  @Test
+  void rowsWrittenIntoVectorsReadBackAsTheirValuesAcrossChunkBoundaries() throws Exception {
+    List<Object[]> rows = randomRows(2048 * 2 + 77, 7);
+    try (DuckDBConnection c = open(dir.resolve("v.duckdb"))) {
+      createTable(c, "t", KINDS);
+      VectorAppender appender = VectorAppender.open(c, "main", "t", kinds(KINDS));
+      assertThat(appender).isNotNull();
+      for (Object[] row : rows) {
+        appender.appendRow(row);
+      }
+      appender.close();
+      assertTableHolds(c, "main.t", rows);
+    }
+  }
+
+  @Test
+  void aTableWithAColumnTheVectorPathDoesNotWriteIsStagedValueByValue() throws Exception {
     try (Staging staging = Staging.open(dir.resolve("work"));
         Staging.LoadWriter writer = staging.begin("l1", 1)) {
       NormalizedTable table = table("prices", List.of(DataType.BIGINT, DataType.decimal(38, 9)));
@@ -124,12 +149,28 @@ class StagingIT {
     return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
   }
 
+  private static DataType.Kind[] kinds(List<DataType> types) {
+    return types.stream().map(DataType::kind).toArray(DataType.Kind[]::new);
+  }
+
   private static NormalizedTable table(String name, List<DataType> types) {
     NormalizedTable t = new NormalizedTable(name, null, "", false);
     for (int i = 0; i < types.size(); i++) {
       t.addColumn("c" + i, types.get(i), true);
     }
     return t;
+  }
+
+  private static void createTable(Connection c, String name, List<DataType> types)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("CREATE TABLE " + name + " (");
+    for (int i = 0; i < types.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("c").append(i).append(' ');
+      sql.append(types.get(i).duckdbType());
+    }
+    try (Statement st = c.createStatement()) {
+      st.execute(sql.append(')').toString());
+    }
   }
 
   private static void append(
