@@ -2,9 +2,14 @@ package dev.ducklift.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ducklift.core.CursorValue;
+import dev.ducklift.core.ExtractContext;
 import dev.ducklift.core.Pipeline;
+import dev.ducklift.core.Resource;
+import dev.ducklift.core.ResourceSpec;
 import dev.ducklift.core.RunResult;
 import dev.ducklift.core.Secret;
+import dev.ducklift.core.spi.TypedResource;
 import dev.ducklift.ducklake.DuckLake;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
 import dev.ducklift.ducklake.promote.DuckLakeDestination;
@@ -12,7 +17,9 @@ import dev.ducklift.ducklake.read.LakeReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,6 +157,83 @@ class DuckLakeIT {
             "[\"a,b\",null]",
             7);
     assertThat(plain.get(1).subList(1, 19)).containsOnlyNulls();
+  }
+
+  /** The JDBC resource seen only as a record resource, so the runtime normalizes its records. */
+  private record RecordsOnly(Resource delegate) implements Resource {
+    @Override
+    public ResourceSpec spec() {
+      return delegate.spec();
+    }
+
+    @Override
+    public void extract(ExtractContext context, PageConsumer pages) throws Exception {
+      delegate.extract(context, pages);
+    }
+  }
+
+  private RunResult runResource(String name, Resource resource) throws Exception {
+    try (Pipeline p =
+        Pipeline.builder(name)
+            .workingDirectory(dir.resolve(name).resolve("work"))
+            .destination(lake(name))
+            .resource(resource)
+            .checkpointEvery(700)
+            .build()) {
+      return p.run();
+    }
+  }
+
+  private Map<String, CursorValue> watermarks(String name, String resource) throws Exception {
+    try (DuckLakeDestination lake = lake(name)) {
+      return lake.restoreState(name).orElseThrow().resource(resource).watermarks();
+    }
+  }
+
+  private static Map<String, CursorValue> withoutDigest(Map<String, CursorValue> marks) {
+    Map<String, CursorValue> copy = new HashMap<>(marks);
+    copy.remove("_dl_window");
+    return copy;
+  }
+
+  @Test
+  void typedStagingMakesTheSameLakeAsNormalizingRecords() throws Exception {
+    JdbcTable events = JdbcTable.table("public.events").timestamp("event_timestamp").build();
+    JdbcTable typed = JdbcTable.table("typed").build();
+    String allEvents =
+        "SELECT _dl_id, event_id, event_type, event_timestamp, details::VARCHAR, created_at"
+            + " FROM main.events ORDER BY event_id";
+    String allTyped =
+        "SELECT _dl_id, id, i2, i8, num::VARCHAR, free, r, d, b, t, dt::VARCHAR, tm::VARCHAR,"
+            + " ts::VARCHAR, epoch_us(tstz), iv, u::VARCHAR, j::VARCHAR, hex(\"by\"), arr::VARCHAR,"
+            + " e_num FROM main.typed ORDER BY id";
+    for (ReadMethod method : List.of(ReadMethod.COPY, ReadMethod.PLAIN)) {
+      String typedLake = "typed_path_" + method.configName();
+      String recordLake = "record_path_" + method.configName();
+      for (JdbcTable table : List.of(events, typed)) {
+        Resource resource =
+            pg.source("pg")
+                .readMethod(method)
+                .pageSize(300)
+                .table(table)
+                .build()
+                .resources()
+                .get(0);
+        assertThat(resource).isInstanceOf(TypedResource.class);
+        RunResult viaTyped = runResource(typedLake, resource);
+        RunResult viaRecords = runResource(recordLake, new RecordsOnly(resource));
+        assertThat(viaTyped.rowsInserted()).isEqualTo(viaRecords.rowsInserted()).isPositive();
+      }
+      assertThat(query(typedLake, allEvents))
+          .isEqualTo(query(recordLake, allEvents))
+          .hasSize(((Number) pg.scalar("SELECT count(*) FROM events")).intValue());
+      assertThat(query(typedLake, allTyped)).isEqualTo(query(recordLake, allTyped)).hasSize(2);
+      // the typed path also stores the digest of the rows at the watermark (for no-change runs)
+      assertThat(watermarks(typedLake, "events")).containsKey("_dl_window");
+      assertThat(withoutDigest(watermarks(typedLake, "events")))
+          .isEqualTo(watermarks(recordLake, "events"))
+          .containsKey("");
+    }
   }
 
   @Test

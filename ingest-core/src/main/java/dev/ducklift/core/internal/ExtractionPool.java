@@ -15,6 +15,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * Extracts up to {@code parallelism} resources of a run at once, while the runner normalizes,
@@ -53,6 +54,7 @@ final class ExtractionPool implements AutoCloseable {
   private final List<Resource> resources;
   private final int parallelism;
   private final IntFunction<ExtractContext> contexts;
+  private final IntPredicate ahead;
   private final BooleanSupplier cancelled;
   private final ExecutorService pool;
   private final Task[] tasks;
@@ -61,6 +63,8 @@ final class ExtractionPool implements AutoCloseable {
 
   /**
    * @param contexts the extract context of resource {@code i}, asked once when it starts
+   * @param ahead whether resource {@code i} may extract ahead of its turn on a pool thread; one
+   *     that may not is extracted on the calling thread when its turn comes and takes no slot
    * @param cancelled whether the run was cancelled; every extraction stops when it turns true
    */
   ExtractionPool(
@@ -68,10 +72,12 @@ final class ExtractionPool implements AutoCloseable {
       List<Resource> resources,
       int parallelism,
       IntFunction<ExtractContext> contexts,
+      IntPredicate ahead,
       BooleanSupplier cancelled) {
     this.resources = resources;
     this.parallelism = Math.max(1, parallelism);
     this.contexts = contexts;
+    this.ahead = ahead;
     this.cancelled = cancelled;
     this.tasks = new Task[resources.size()];
     if (this.parallelism == 1 || resources.size() < 2) {
@@ -103,12 +109,27 @@ final class ExtractionPool implements AutoCloseable {
       resources.get(index).extract(contexts.apply(index), consumer);
       return;
     }
+    if (!ahead.test(index)) {
+      startWhileSlotsFree(index + 1);
+      resources.get(index).extract(contexts.apply(index), consumer);
+      return;
+    }
     startWhileSlotsFree(index);
     Task task = tasks[index];
     try {
       task.drainInto(consumer);
     } finally {
       release(index);
+    }
+  }
+
+  /**
+   * Lets the resources after {@code index} start extracting ahead while resource {@code index} is
+   * extracted some other way on the calling thread (a typed resource staging its rows itself).
+   */
+  void startAfter(int index) {
+    if (pool != null) {
+      startWhileSlotsFree(index + 1);
     }
   }
 
@@ -157,7 +178,7 @@ final class ExtractionPool implements AutoCloseable {
     nextToStart = Math.max(nextToStart, from);
     while (nextToStart < tasks.length && inFlight < parallelism) {
       int i = nextToStart++;
-      if (tasks[i] != null) {
+      if (tasks[i] != null || !ahead.test(i)) {
         continue;
       }
       Task task = new Task(i, contexts.apply(i));

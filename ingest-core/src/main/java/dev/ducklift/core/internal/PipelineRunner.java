@@ -18,6 +18,7 @@ import dev.ducklift.core.spi.PipelineState;
 import dev.ducklift.core.spi.PromoteResult;
 import dev.ducklift.core.spi.StagedLoad;
 import dev.ducklift.core.spi.StagedTable;
+import dev.ducklift.core.spi.TypedResource;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -111,58 +112,211 @@ public final class PipelineRunner {
     List<String> resumed = new ArrayList<>();
     List<String> loadIds = new ArrayList<>();
     Map<String, RuntimeException> failures = new LinkedHashMap<>();
-    try (StateStore state = StateStore.open(workingDirectory, name);
-        Staging staging = Staging.open(workingDirectory)) {
-      restore(state);
-      for (LoadManifest pending : staging.pendingLoads()) {
-        if (finishPending(state, staging, pending, tables)) {
-          resumed.add(pending.loadId());
-        }
+    CleanStagingMarker marker = new CleanStagingMarker(workingDirectory);
+    StateSnapshot snapshot = new StateSnapshot(workingDirectory, name);
+    int next = 0;
+    boolean probed = false;
+    if (marker.clean()) {
+      Optional<PipelineState> copy = snapshot.read();
+      if (copy.isPresent() && resources.stream().allMatch(r -> probes(copy.get(), r))) {
+        probed = true;
+        next = probeAll(copy.get(), tables);
       }
-      // Trackers read the committed watermarks, which only a resource's own load changes: taking
-      // them when a resource starts extracting ahead of its turn gives the same values.
-      Extraction[] extractions = new Extraction[resources.size()];
-      IntFunction<Extraction> extraction =
-          i -> {
-            if (extractions[i] == null) {
-              ResourceSpec spec = resources.get(i).spec();
-              extractions[i] =
-                  new Extraction(
-                      spec,
-                      newLoadId(),
-                      new CursorTracker(
-                          spec, state.pipelineState().resource(spec.name()).watermarks()));
+    }
+    if (next < resources.size()) {
+      PipelineState after;
+      try (StateStore state = StateStore.open(workingDirectory, name)) {
+        if (!probed
+            && marker.clean()
+            && resources.stream().allMatch(r -> probes(state.pipelineState(), r))) {
+          next = probeAll(state.pipelineState(), tables);
+        }
+        if (next < resources.size()) {
+          try (Staging staging = Staging.open(workingDirectory)) {
+            restore(state);
+            for (LoadManifest pending : staging.pendingLoads()) {
+              if (finishPending(state, staging, pending, tables)) {
+                resumed.add(pending.loadId());
+              }
             }
-            return extractions[i];
-          };
-      try (ExtractionPool pool =
-          new ExtractionPool(name, resources, parallelism, extraction::apply, cancelled)) {
-        for (int i = 0; i < resources.size(); i++) {
-          try {
-            String loadId =
-                runResource(state, staging, resources.get(i), extraction.apply(i), pool, i, tables);
-            if (loadId != null) {
-              loadIds.add(loadId);
+            runFrom(next, state, staging, marker, tables, loadIds, failures);
+            if (staging.pendingLoads().isEmpty()) {
+              marker.markClean();
             }
-          } catch (RuntimeException e) {
-            if (cancelled.getAsBoolean()) {
-              throw e;
-            }
-            failures.put(resources.get(i).spec().name(), e);
-          } finally {
-            pool.release(i);
           }
         }
+        after = state.pipelineState();
       }
+      snapshot.write(after);
     }
     RunResult result =
         new RunResult(
             name, startedAt, Duration.ofNanos(System.nanoTime() - start), resumed, loadIds, tables);
+    listener.runFinished(result);
     if (!failures.isEmpty()) {
       throw new RunFailedException(result, failures);
     }
-    listener.runFinished(result);
     return result;
+  }
+
+  /**
+   * Runs the resources from index {@code first} on, each to its end, extracting up to {@code
+   * parallelism} of them ahead; records a failing resource in {@code failures} and goes on.
+   */
+  private void runFrom(
+      int first,
+      StateStore state,
+      Staging staging,
+      CleanStagingMarker marker,
+      List<TableRunResult> tables,
+      List<String> loadIds,
+      Map<String, RuntimeException> failures) {
+    List<Resource> rest = resources.subList(first, resources.size());
+    // Trackers read the committed watermarks, which only a resource's own load changes: taking
+    // them when a resource starts extracting ahead of its turn gives the same values.
+    Extraction[] extractions = new Extraction[rest.size()];
+    IntFunction<Extraction> extraction =
+        i -> {
+          if (extractions[i] == null) {
+            ResourceSpec spec = rest.get(i).spec();
+            extractions[i] =
+                new Extraction(
+                    spec,
+                    newLoadId(),
+                    new CursorTracker(
+                        spec, state.pipelineState().resource(spec.name()).watermarks()));
+          }
+          return extractions[i];
+        };
+    // A typed resource stages on the runner's thread when its turn comes: never ahead.
+    try (ExtractionPool pool =
+        new ExtractionPool(
+            name,
+            rest,
+            parallelism,
+            extraction::apply,
+            i -> !(rest.get(i) instanceof TypedResource),
+            cancelled)) {
+      for (int i = 0; i < rest.size(); i++) {
+        try {
+          String loadId =
+              runResource(
+                  state, staging, marker, rest.get(i), extraction.apply(i), pool, i, tables);
+          if (loadId != null) {
+            loadIds.add(loadId);
+          }
+        } catch (RuntimeException e) {
+          if (cancelled.getAsBoolean()) {
+            throw e;
+          }
+          failures.put(rest.get(i).spec().name(), e);
+        } finally {
+          pool.release(i);
+        }
+      }
+    }
+  }
+
+  // ---- no-change probe ----------------------------------------------------------------------
+
+  /**
+   * Whether a run may first look for new rows of {@code resource} with the local watermarks alone,
+   * without opening staging or asking the destination: only for typed resources (whose reads are
+   * repeatable queries), incremental, not {@code replace} (an empty replace still ends rows), and
+   * with local watermarks (a fresh store restores from the destination first).
+   */
+  private boolean probes(PipelineState state, Resource resource) {
+    ResourceSpec spec = resource.spec();
+    return resource instanceof TypedResource
+        && spec.incremental() != null
+        && spec.writeDisposition() != WriteDisposition.REPLACE
+        && !state.resource(spec.name()).watermarks().isEmpty();
+  }
+
+  /** Probes the resources in order; returns the index of the first with rows (or their count). */
+  private int probeAll(PipelineState state, List<TableRunResult> tables) {
+    int next = 0;
+    for (; next < resources.size(); next++) {
+      TableRunResult unchanged = probe(state, resources.get(next));
+      if (unchanged == null) {
+        break;
+      }
+      tables.add(unchanged);
+    }
+    return next;
+  }
+
+  /**
+   * Extracts {@code resource} from the local watermarks, stopping at its first row. Returns the
+   * "nothing to load" result when there was none, {@code null} when there are rows: the caller then
+   * opens staging, restores state from the destination (which may hold newer watermarks, written by
+   * another worker) and extracts again.
+   */
+  private TableRunResult probe(PipelineState state, Resource resource) {
+    ResourceSpec spec = resource.spec();
+    long t0 = System.nanoTime();
+    String loadId = newLoadId();
+    CursorTracker tracker = new CursorTracker(spec, state.resource(spec.name()).watermarks());
+    Extraction run = new Extraction(spec, loadId, tracker);
+    // Only names, keys and the cursor matter to a probe: the declared columns define them.
+    run.normalizer = new Normalizer(spec, loadId, List.of(), (t, r, c) -> {});
+    TypedResource typed = (TypedResource) resource;
+    if (!typed.stagesTyped(run)) {
+      return null;
+    }
+    TypedLoad probe =
+        TypedLoad.plan(
+            spec,
+            loadId,
+            typed.columns(),
+            run.normalizer,
+            tracker,
+            null,
+            (description, stateKey, positions, rows, accepted) -> {
+              if (!positions.isEmpty()) {
+                throw new TypedLoad.FoundRows();
+              }
+            },
+            true);
+    if (probe == null) {
+      return null;
+    }
+    try {
+      typed.extractTyped(run, probe);
+      probe.endOpenPage();
+    } catch (Exception e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof TypedLoad.FoundRows) {
+          return null;
+        }
+      }
+      DuckliftException failure =
+          e instanceof DuckliftException d
+              ? d
+              : new DuckliftException(
+                  "Resource '" + spec.name() + "' failed looking for new rows: " + e.getMessage(),
+                  e);
+      listener.resourceFailed(spec.name(), loadId, failure);
+      throw failure;
+    }
+    if (!probe.probeFoundNothingNew()) {
+      return null;
+    }
+    return new TableRunResult(
+        spec.name(),
+        run.normalizer.rootTable(),
+        loadId,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        List.of(),
+        Map.of("extract", Duration.ofNanos(System.nanoTime() - t0)),
+        "nothing to load");
   }
 
   private void restore(StateStore state) {
@@ -270,6 +424,7 @@ public final class PipelineRunner {
   private String runResource(
       StateStore state,
       Staging staging,
+      CleanStagingMarker marker,
       Resource resource,
       Extraction run,
       ExtractionPool pool,
@@ -286,6 +441,7 @@ public final class PipelineRunner {
     listener.resourceStarted(spec.name(), loadId);
     long t0 = System.nanoTime();
     LoadManifest manifest;
+    marker.remove();
     try (Staging.LoadWriter writer = staging.begin(loadId, System.currentTimeMillis())) {
       run.writer = writer;
       run.normalizer = new Normalizer(spec, loadId, state.schemas(spec.name()), writer);
@@ -296,26 +452,41 @@ public final class PipelineRunner {
       for (NormalizedTable t : run.normalizer.tables()) {
         writer.ensureTable(t);
       }
-      PageWorker worker =
-          new PageWorker("ducklift-normalize-" + name, run::accept, writer::closeAppenders);
-      try {
-        pool.extract(index, worker::offer);
-      } catch (Exception e) {
-        // Pages handed over before the failure are still normalized, so their checkpoints commit
-        // exactly as if they had been processed in line; the rest is rolled back below.
-        worker.drain();
-        Throwable cause = worker.failure() != null ? worker.failure() : e;
-        if (cause instanceof DuckliftException d) {
-          throw d;
+      TypedLoad typed =
+          resource instanceof TypedResource t && t.stagesTyped(run)
+              ? TypedLoad.plan(
+                  spec,
+                  loadId,
+                  t.columns(),
+                  run.normalizer,
+                  tracker,
+                  writer,
+                  run::typedPageEnded,
+                  false)
+              : null;
+      if (typed != null) {
+        run.typed = typed;
+        try {
+          pool.startAfter(index);
+          ((TypedResource) resource).extractTyped(run, typed);
+          typed.endOpenPage();
+          typed.finish();
+        } catch (Exception | Error e) {
+          // Pages handed over before the failure are still staged, so their checkpoints commit
+          // exactly as if they had been staged in line; the rest is rolled back.
+          typed.drain();
+          if (e instanceof Error error) {
+            throw error;
+          }
+          if (e instanceof DuckliftException d) {
+            throw d;
+          }
+          throw new DuckliftException(
+              "Resource '" + spec.name() + "' failed in load " + loadId + ": " + e.getMessage(), e);
         }
-        throw new DuckliftException(
-            "Resource '" + spec.name() + "' failed in load " + loadId + ": " + cause.getMessage(),
-            cause);
-      } catch (Error e) {
-        worker.abandon();
-        throw e;
+      } else {
+        extractRecords(spec, loadId, pool, index, run, writer);
       }
-      worker.finish();
       if (cancelled.getAsBoolean()) {
         throw new DuckliftException(
             "Resource '" + spec.name() + "' was cancelled in load " + loadId);
@@ -376,6 +547,36 @@ public final class PipelineRunner {
     return loadId;
   }
 
+  /** Extracts records and normalizes them on a second thread (see {@link PageWorker}). */
+  private void extractRecords(
+      ResourceSpec spec,
+      String loadId,
+      ExtractionPool pool,
+      int index,
+      Extraction run,
+      Staging.LoadWriter writer) {
+    PageWorker worker =
+        new PageWorker("ducklift-normalize-" + name, run::accept, writer::closeAppenders);
+    try {
+      pool.extract(index, worker::offer);
+    } catch (Exception e) {
+      // Pages handed over before the failure are still normalized, so their checkpoints commit
+      // exactly as if they had been processed in line; the rest is rolled back by the caller.
+      worker.drain();
+      Throwable cause = worker.failure() != null ? worker.failure() : e;
+      if (cause instanceof DuckliftException d) {
+        throw d;
+      }
+      throw new DuckliftException(
+          "Resource '" + spec.name() + "' failed in load " + loadId + ": " + cause.getMessage(),
+          cause);
+    } catch (Error e) {
+      worker.abandon();
+      throw e;
+    }
+    worker.finish();
+  }
+
   private List<TableRunResult> tableResults(
       LoadManifest m,
       PromoteResult promoted,
@@ -424,6 +625,7 @@ public final class PipelineRunner {
     private final CursorTracker tracker;
     Staging.LoadWriter writer;
     Normalizer normalizer;
+    TypedLoad typed;
     String cursorColumn;
     long records;
     long excluded;
@@ -439,7 +641,40 @@ public final class PipelineRunner {
     }
 
     long discarded() {
+      if (typed != null) {
+        return typed.discarded();
+      }
       return normalizer.rowsDiscarded() + tracker.outside() + excluded;
+    }
+
+    /** A page of a typed load ended: report it and checkpoint like {@link #accept}. */
+    void typedPageEnded(
+        String description,
+        String stateKey,
+        Map<String, CursorValue> positions,
+        int rows,
+        int accepted) {
+      if (cancelled.getAsBoolean()) {
+        throw new DuckliftException(
+            "Resource '" + spec.name() + "' was cancelled in load " + loadId);
+      }
+      listener.pageExtracted(
+          spec.name(), new Page(List.of(), description, stateKey, positions), rows, accepted);
+      pagesSinceCheckpoint++;
+      maybeCheckpoint(System.nanoTime());
+    }
+
+    private void maybeCheckpoint(long t1) {
+      if (writer.rowsSinceCheckpoint() >= checkpointRows
+          || (checkpointPages > 0 && pagesSinceCheckpoint >= checkpointPages)) {
+        long rows = writer.rowsSinceCheckpoint();
+        writer.checkpoint(manifest(LoadManifest.EXTRACTING));
+        lastCheckpointRows = rows;
+        pagesSinceCheckpoint = 0;
+        stageNanos += System.nanoTime() - t1;
+        listener.checkpointCommitted(spec.name(), loadId, rows, writer.rowsCommitted());
+        CrashPoints.reach(CrashPoints.MID_EXTRACT);
+      }
     }
 
     @SuppressWarnings("unchecked")
@@ -484,16 +719,7 @@ public final class PipelineRunner {
       pagesSinceCheckpoint++;
       long t1 = System.nanoTime();
       normalizeNanos += t1 - t0;
-      if (writer.rowsSinceCheckpoint() >= checkpointRows
-          || (checkpointPages > 0 && pagesSinceCheckpoint >= checkpointPages)) {
-        long rows = writer.rowsSinceCheckpoint();
-        writer.checkpoint(manifest(LoadManifest.EXTRACTING));
-        lastCheckpointRows = rows;
-        pagesSinceCheckpoint = 0;
-        stageNanos += System.nanoTime() - t1;
-        listener.checkpointCommitted(spec.name(), loadId, rows, writer.rowsCommitted());
-        CrashPoints.reach(CrashPoints.MID_EXTRACT);
-      }
+      maybeCheckpoint(t1);
       boolean allPastEnd = !list.isEmpty() && tracker.pastEnd() - pastEndBefore == list.size();
       return !allPastEnd;
     }
@@ -509,13 +735,13 @@ public final class PipelineRunner {
           spec.name(),
           status,
           tracker.advancesState(),
-          tracker.ordered(),
-          tracker.watermarks(),
+          typed != null ? typed.ordered() : tracker.ordered(),
+          typed != null ? typed.watermarks() : tracker.watermarks(),
           spec.writeDisposition(),
           normalizer.primaryKeyColumns(),
           cursorColumn,
           tables,
-          records,
+          typed != null ? typed.records() : records,
           discarded(),
           normalizer.schemaChanges());
     }

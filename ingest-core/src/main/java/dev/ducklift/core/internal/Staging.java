@@ -251,6 +251,37 @@ public final class Staging implements AutoCloseable {
       pendingRowsByTable.merge(table.name, (long) count, Long::sum);
     }
 
+    /**
+     * The appender of {@code table}'s staging table (created or altered to the table's schema
+     * first), for a caller that appends typed rows itself in the table's column order; report them
+     * with {@link #rowsAppended}. The appender is closed by {@link #checkpoint}, so ask again after
+     * one.
+     */
+    DuckDBAppender typedAppender(NormalizedTable table) {
+      TableWriter w = writers.get(table);
+      if (w == null) {
+        w = new TableWriter(table);
+        writers.put(table, w);
+      }
+      if (w.appliedVersion != table.version) {
+        w.sync();
+      }
+      try {
+        if (w.appender == null) {
+          w.appender = connection.createAppender(schema, table.name);
+        }
+        return w.appender;
+      } catch (SQLException e) {
+        throw failure("opening an appender for table " + table.name, e);
+      }
+    }
+
+    /** Counts rows appended through {@link #typedAppender}. */
+    void rowsAppended(NormalizedTable table, int count) {
+      rowsSinceCheckpoint += count;
+      pendingRowsByTable.merge(table.name, (long) count, Long::sum);
+    }
+
     /** Flushes and closes the open appenders; call it on the thread that appended. */
     public void closeAppenders() {
       try {

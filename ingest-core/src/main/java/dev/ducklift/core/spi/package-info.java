@@ -1,5 +1,7 @@
 /**
  * Extension points: destinations ({@link dev.ducklift.core.spi.Destination}), source and
- * destination factories for declarative config, the staged-load handover and crash points.
+ * destination factories for declarative config, the staged-load handover, crash points, and
+ * resources with a declared schema that stage column-typed rows ({@link
+ * dev.ducklift.core.spi.TypedResource}).
  */
 package dev.ducklift.core.spi;

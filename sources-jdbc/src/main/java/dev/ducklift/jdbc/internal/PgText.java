@@ -85,6 +85,83 @@ final class PgText {
     return OffsetDateTime.of(date, time, offset).withOffsetSameInstant(ZoneOffset.UTC);
   }
 
+  /**
+   * The epoch microseconds of a timestamptz in the common form {@code YYYY-MM-DD
+   * HH:MM:SS[.ffffff]+00}, without building objects; {@link Long#MIN_VALUE} for any other form
+   * (other offsets, BC, infinities), which {@link #timestamptz} handles.
+   */
+  static long timestamptzMicros(String s) {
+    int n = s.length();
+    if (n < 22
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != ' '
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':'
+        || s.charAt(n - 3) != '+'
+        || s.charAt(n - 2) != '0'
+        || s.charAt(n - 1) != '0') {
+      return Long.MIN_VALUE;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    int end = n - 3;
+    long fraction = 0;
+    if (end > 19) {
+      if (s.charAt(19) != '.' || end - 20 > 6 || end == 20) {
+        return Long.MIN_VALUE;
+      }
+      int f = digits(s, 20, end);
+      if (f < 0) {
+        return Long.MIN_VALUE;
+      }
+      fraction = f;
+      for (int k = end - 20; k < 6; k++) {
+        fraction *= 10;
+      }
+    }
+    if ((year | month | day | hour | minute | second) < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > 31
+        || hour > 23
+        || minute > 59
+        || second > 59) {
+      return Long.MIN_VALUE;
+    }
+    long days = epochDay(year, month, day);
+    return ((days * 24 + hour) * 60 + minute) * 60_000_000L + second * 1_000_000L + fraction;
+  }
+
+  /** Decimal digits of s[from, to) as an int, or -1 when one is not a digit. */
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      int d = s.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  /** Days since 1970-01-01 of a proleptic Gregorian date (as {@link LocalDate#toEpochDay}). */
+  private static long epochDay(int year, int month, int day) {
+    long y = month <= 2 ? year - 1 : year;
+    long era = Math.floorDiv(y, 400);
+    long yoe = y - era * 400;
+    long mp = (month + 9) % 12;
+    long doy = (153 * mp + 2) / 5 + day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+  }
+
   private static ZoneOffset offset(String s) {
     if (s.equals("+00")) {
       return ZoneOffset.UTC;

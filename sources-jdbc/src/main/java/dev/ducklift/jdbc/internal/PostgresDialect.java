@@ -151,6 +151,11 @@ public final class PostgresDialect implements JdbcDialect {
   }
 
   @Override
+  public boolean isJsonText(SourceColumn column) {
+    return column.typeName().equals("json") || column.typeName().equals("jsonb");
+  }
+
+  @Override
   public boolean supportsTextExport() {
     return true;
   }

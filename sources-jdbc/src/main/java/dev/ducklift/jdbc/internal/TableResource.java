@@ -4,8 +4,10 @@ import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.ExtractContext;
 import dev.ducklift.core.Page;
-import dev.ducklift.core.Resource;
 import dev.ducklift.core.ResourceSpec;
+import dev.ducklift.core.schema.Column;
+import dev.ducklift.core.spi.TypedResource;
+import dev.ducklift.core.spi.TypedRowSink;
 import dev.ducklift.jdbc.CursorMode;
 import dev.ducklift.jdbc.internal.ResolvedTable.MappedColumn;
 import dev.ducklift.jdbc.spi.JdbcDialect;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * loads into concurrent ranges, and resumes a read whose connection dropped from the last row it
  * handed over.
  */
-public final class TableResource implements Resource {
+public final class TableResource implements TypedResource {
 
   /**
    * The state key of the id that breaks ties between equal timestamps in the timestamp+incrementing
@@ -58,6 +60,9 @@ public final class TableResource implements Resource {
   private final String[] keys;
   private final ValueReader[] readers;
   private final TextDecoder[] decoders;
+  private final List<Column> columns;
+  private final TypedColumns.FromText[] fromText;
+  private final TypedColumns.FromResult[] fromResult;
   private final AtomicInteger resumed = new AtomicInteger();
 
   public TableResource(ResolvedTable table, ConnectionFactory connections, ReadOptions options) {
@@ -95,6 +100,51 @@ public final class TableResource implements Resource {
       readers[i] = c.mapping().reader();
       decoders[i] = c.mapping().textDecoder();
     }
+    List<Column> declared = new ArrayList<>(n);
+    fromText = new TypedColumns.FromText[n];
+    fromResult = new TypedColumns.FromResult[n];
+    boolean postgres = dialect instanceof PostgresDialect;
+    for (int i = 0; i < n; i++) {
+      MappedColumn c = table.columns().get(i);
+      declared.add(new Column(c.key(), c.mapping().type(), c.source().nullable()));
+      boolean jsonText = dialect.isJsonText(c.source());
+      fromText[i] = copy ? TypedColumns.fromText(c, postgres, jsonText) : null;
+      fromResult[i] = TypedColumns.fromResult(c, jsonText);
+    }
+    columns = List.copyOf(declared);
+  }
+
+  @Override
+  public List<Column> columns() {
+    return columns;
+  }
+
+  /** Typed except for an initial load split into ranges read on several threads. */
+  @Override
+  public boolean stagesTyped(ExtractContext context) {
+    if (table.shardIndex() >= 0 || table.split() == null || table.split().parts() <= 1) {
+      return true;
+    }
+    return table.incremental() && context.lastValue().isPresent();
+  }
+
+  @Override
+  public void extractTyped(ExtractContext context, TypedRowSink rows) throws Exception {
+    if (!stagesTyped(context)) {
+      throw new DuckliftException(
+          table.label() + ": a parallel range read cannot stage typed rows; use extract");
+    }
+    ReadWindow window = startWindow(context);
+    boolean positions =
+        table.mode() == CursorMode.TIMESTAMP_INCREMENTING && context.endValue().isEmpty();
+    String name = "chunk 1";
+    if (table.shardIndex() >= 0) {
+      window = RangePlanner.range(window, boundaries(ReadWindow.ALL), table.shardIndex());
+      name = "shard " + table.shardIndex() + " of " + table.split().parts();
+    }
+    Chunk chunk = new Chunk(name, window, "", positions);
+    chunk.typed = rows;
+    chunk.read(context, null, new AtomicBoolean());
   }
 
   @Override
@@ -383,6 +433,7 @@ public final class TableResource implements Resource {
     private int pageNumber;
     private Object lastCursor;
     private Object lastId;
+    TypedRowSink typed;
 
     Chunk(String name, ReadWindow window, String stateKey, boolean positions) {
       this.name = name;
@@ -395,7 +446,14 @@ public final class TableResource implements Resource {
       int attempt = 0;
       while (true) {
         try {
-          if (copy) {
+          if (typed != null) {
+            typed.stateKey(stateKey);
+            if (copy) {
+              readCopyTyped(context);
+            } else {
+              readPlainTyped(context);
+            }
+          } else if (copy) {
             readCopy(context, sink, stop);
           } else {
             readPlain(context, sink, stop);
@@ -427,6 +485,9 @@ public final class TableResource implements Resource {
           }
           attempt++;
           resumed.incrementAndGet();
+          if (typed != null) {
+            typed.discardPage();
+          }
           LOG.warn(
               "Reading {} lost its connection in {} after {} rows (SQLSTATE {}); resuming, attempt {}"
                   + " of {}",
@@ -547,6 +608,153 @@ public final class TableResource implements Resource {
         healthy = true;
       } finally {
         connections.release(c, healthy);
+      }
+    }
+
+    private void readPlainTyped(ExtractContext context) throws Exception {
+      SelectQuery q = SelectQuery.rows(table, dialect, window, true, false);
+      Connection c = connections.borrow();
+      boolean healthy = false;
+      try {
+        try (PreparedStatement ps =
+            c.prepareStatement(q.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+          dialect.stream(c, ps, options.fetchSize());
+          bind(ps, q.params());
+          try (ResultSet rs = ps.executeQuery()) {
+            TypedPage page = new TypedPage();
+            int n = keys.length;
+            int cursorIndex = table.incremental() ? table.cursorIndex() : -1;
+            int idIndex = table.idIndex();
+            while (rs.next()) {
+              for (int i = 0; i < n; i++) {
+                try {
+                  if (i == cursorIndex || i == idIndex) {
+                    Object value = readers[i].read(rs, i + 1);
+                    if (i == cursorIndex) {
+                      page.cursor = value;
+                    } else {
+                      page.id = value;
+                    }
+                    if (value != null) {
+                      TypedColumns.set(
+                          typed, i, table.columns().get(i).mapping().type().kind(), value);
+                    }
+                  } else {
+                    fromResult[i].set(typed, i, rs, i + 1);
+                  }
+                } catch (SQLException e) {
+                  throw e;
+                } catch (RuntimeException e) {
+                  throw badValue(i, e);
+                }
+              }
+              typed.endRow();
+              if (!page.rowEnded(context)) {
+                healthy = true;
+                return;
+              }
+            }
+            page.flush(context);
+            healthy = true;
+          }
+        }
+      } finally {
+        connections.release(c, healthy);
+      }
+    }
+
+    private void readCopyTyped(ExtractContext context) throws Exception {
+      SelectQuery q = SelectQuery.rows(table, dialect, window, true, true);
+      Connection c = connections.borrow();
+      boolean healthy = false;
+      try (JdbcDialect.TextExport export = dialect.openTextExport(c, q.literalSql())) {
+        TypedPage page = new TypedPage();
+        CopyTextParser parser = new CopyTextParser(keys.length);
+        int cursorIndex = table.incremental() ? table.cursorIndex() : -1;
+        int idIndex = table.idIndex();
+        boolean[] more = {true};
+        CopyTextParser.RowHandler handler =
+            fields -> {
+              if (!more[0]) {
+                return;
+              }
+              for (int i = 0; i < fields.length; i++) {
+                String text = fields[i];
+                if (text != null) {
+                  try {
+                    fromText[i].set(typed, i, text);
+                  } catch (RuntimeException e) {
+                    throw badValue(i, e);
+                  }
+                }
+              }
+              if (cursorIndex >= 0) {
+                page.cursorText = fields[cursorIndex];
+                page.idText = idIndex >= 0 ? fields[idIndex] : null;
+              }
+              typed.endRow();
+              more[0] = page.rowEnded(context);
+            };
+        byte[] chunk;
+        while (more[0] && (chunk = export.next()) != null) {
+          parser.feed(chunk, handler);
+        }
+        if (!more[0]) {
+          healthy = true;
+          return;
+        }
+        if (parser.pending()) {
+          throw new DuckliftException(
+              "Reading " + table.label() + " with COPY ended in the middle of a row in " + name);
+        }
+        page.flush(context);
+        healthy = true;
+      } finally {
+        connections.release(c, healthy);
+      }
+    }
+
+    /** Counts a typed page's rows and ends it every {@code pageSize} rows. */
+    private final class TypedPage {
+      private int count;
+      Object cursor;
+      Object id;
+      String cursorText;
+      String idText;
+
+      boolean rowEnded(ExtractContext context) {
+        return ++count < options.pageSize() || flush(context);
+      }
+
+      boolean flush(ExtractContext context) {
+        if (count == 0) {
+          return true;
+        }
+        if (context.cancelled()) {
+          typed.discardPage();
+          return false;
+        }
+        if (cursorText != null) {
+          cursor = decoders[table.cursorIndex()].decode(cursorText);
+          id = idText == null ? null : decoders[table.idIndex()].decode(idText);
+        }
+        Map<String, CursorValue> marks = Map.of();
+        if (positions && id != null) {
+          marks = Map.of(TIEBREAK_KEY, cursorValue(id, table.idKind()));
+        }
+        pageNumber++;
+        boolean more =
+            typed.endPage(
+                table.label() + " " + name + " page " + pageNumber + (copy ? " (COPY)" : ""),
+                stateKey,
+                marks);
+        rows += count;
+        count = 0;
+        if (table.incremental()) {
+          lastCursor = cursor;
+          lastId = id;
+        }
+        return more;
       }
     }
 

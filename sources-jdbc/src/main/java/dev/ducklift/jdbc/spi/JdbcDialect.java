@@ -70,6 +70,15 @@ public interface JdbcDialect {
     return false;
   }
 
+  /**
+   * Whether the text of {@code column} (from {@code getString} and from the bulk export) is the
+   * JSON document it holds, so it can be staged as JSON text without being parsed. The default says
+   * no.
+   */
+  default boolean isJsonText(SourceColumn column) {
+    return false;
+  }
+
   /** Whether this dialect can export a query's rows in bulk as text ({@link #openTextExport}). */
   default boolean supportsTextExport() {
     return false;

@@ -1,0 +1,191 @@
+package dev.ducklift.jdbc.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.spi.TypedRowSink;
+import dev.ducklift.jdbc.internal.ResolvedTable.MappedColumn;
+import dev.ducklift.jdbc.spi.TextDecoder;
+import dev.ducklift.jdbc.spi.ValueReader;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+/**
+ * Sets column-typed values on a {@link TypedRowSink}, from the bulk export's text or from a result
+ * set, exactly as the normalizer would stage the value the column's mapping produces: the common
+ * PostgreSQL types are parsed straight from their text, everything else goes through the mapping's
+ * decoder or reader. JSON documents whose text is already JSON are staged as that text with
+ * insignificant whitespace removed, never parsed.
+ */
+final class TypedColumns {
+
+  /** Sets one column from its (non-null) exported text. */
+  @FunctionalInterface
+  interface FromText {
+    void set(TypedRowSink sink, int column, String text);
+  }
+
+  /** Sets one column (or leaves it null) from a result set's current row. */
+  @FunctionalInterface
+  interface FromResult {
+    void set(TypedRowSink sink, int column, ResultSet rows, int index) throws SQLException;
+  }
+
+  /** The normalizer's serializer for lists and maps in JSON columns. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  private TypedColumns() {}
+
+  static FromText fromText(MappedColumn c, boolean postgres, boolean jsonText) {
+    DataType.Kind kind = c.mapping().type().kind();
+    if (jsonText) {
+      return (sink, i, text) -> sink.setObject(i, minifyJson(text));
+    }
+    if (postgres) {
+      switch (kind) {
+        case SMALLINT, INTEGER, BIGINT -> {
+          return (sink, i, text) -> sink.setLong(i, Long.parseLong(text));
+        }
+        case TIMESTAMPTZ -> {
+          return (sink, i, text) -> {
+            long micros = PgText.timestamptzMicros(text);
+            if (micros == Long.MIN_VALUE) {
+              set(sink, i, kind, PgText.timestamptz(text));
+            } else {
+              sink.setEpochMicros(i, micros);
+            }
+          };
+        }
+        case TEXT -> {
+          if (c.mapping().javaType() == String.class) {
+            TextDecoder d = c.mapping().textDecoder();
+            return (sink, i, text) -> sink.setObject(i, d.decode(text));
+          }
+        }
+        default -> {}
+      }
+    }
+    TextDecoder decoder = c.mapping().textDecoder();
+    return (sink, i, text) -> set(sink, i, kind, decoder.decode(text));
+  }
+
+  static FromResult fromResult(MappedColumn c, boolean jsonText) {
+    DataType.Kind kind = c.mapping().type().kind();
+    if (jsonText) {
+      return (sink, i, rows, index) -> {
+        String text = rows.getString(index);
+        if (text != null) {
+          sink.setObject(i, minifyJson(text));
+        }
+      };
+    }
+    ValueReader reader = c.mapping().reader();
+    return (sink, i, rows, index) -> {
+      Object value = reader.read(rows, index);
+      if (value != null) {
+        set(sink, i, kind, value);
+      }
+    };
+  }
+
+  /** Sets a value a mapping produced, converted as the normalizer converts it for {@code kind}. */
+  static void set(TypedRowSink sink, int i, DataType.Kind kind, Object v) {
+    switch (kind) {
+      case SMALLINT, INTEGER, BIGINT -> sink.setLong(i, ((Number) v).longValue());
+      case REAL, DOUBLE -> sink.setDouble(i, ((Number) v).doubleValue());
+      case BOOLEAN -> sink.setBoolean(i, (Boolean) v);
+      case TIMESTAMPTZ -> {
+        if (v instanceof OffsetDateTime t) {
+          sink.setEpochMicros(i, micros(t.toEpochSecond(), t.getNano()));
+        } else if (v instanceof Instant t) {
+          sink.setEpochMicros(i, micros(t.getEpochSecond(), t.getNano()));
+        } else {
+          ZonedDateTime t = (ZonedDateTime) v;
+          sink.setEpochMicros(i, micros(t.toEpochSecond(), t.getNano()));
+        }
+      }
+      case TIMESTAMP -> {
+        LocalDateTime t = (LocalDateTime) v;
+        sink.setEpochMicros(i, micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano()));
+      }
+      case DATE -> sink.setEpochDays(i, (int) ((LocalDate) v).toEpochDay());
+      case TEXT ->
+          sink.setObject(
+              i,
+              v instanceof String s
+                  ? s
+                  : v instanceof BigDecimal d ? d.toPlainString() : v.toString());
+      case JSON -> {
+        try {
+          sink.setObject(i, v instanceof JsonNode j ? j.toString() : JSON.writeValueAsString(v));
+        } catch (JsonProcessingException e) {
+          throw new IllegalArgumentException("Cannot write a JSON value: " + e.getMessage(), e);
+        }
+      }
+      default -> sink.setObject(i, v);
+    }
+  }
+
+  private static long micros(long seconds, int nanos) {
+    return seconds * 1_000_000L + nanos / 1000;
+  }
+
+  /**
+   * {@code json} without whitespace outside strings: the text a parsed document would print as, for
+   * documents the database already printed in canonical form (jsonb), without parsing it.
+   */
+  static String minifyJson(String json) {
+    int n = json.length();
+    int i = 0;
+    boolean inString = false;
+    for (; i < n; i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+        break;
+      }
+    }
+    if (i >= n) {
+      return json;
+    }
+    StringBuilder b = new StringBuilder(n);
+    b.append(json, 0, i);
+    for (; i < n; i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        b.append(c);
+        if (c == '\\' && i + 1 < n) {
+          b.append(json.charAt(++i));
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+        b.append(c);
+      } else if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+}
