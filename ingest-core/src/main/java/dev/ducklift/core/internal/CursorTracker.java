@@ -200,11 +200,21 @@ public final class CursorTracker {
    * (unchanged for a bounded window or a non-incremental resource).
    */
   public Map<String, CursorValue> watermarks() {
+    return watermarks(seen, positions);
+  }
+
+  /**
+   * The committed watermarks advanced by the extremes in {@code seenValues} and overwritten by
+   * {@code setPositions}, by this tracker's rule (unchanged for a bounded window or a
+   * non-incremental resource); for loads that track their cursor outside this tracker.
+   */
+  Map<String, CursorValue> watermarks(
+      Map<String, CursorValue> seenValues, Map<String, CursorValue> setPositions) {
     Map<String, CursorValue> result = new HashMap<>(committed);
     if (!advancesState()) {
       return result;
     }
-    for (Map.Entry<String, CursorValue> e : seen.entrySet()) {
+    for (Map.Entry<String, CursorValue> e : seenValues.entrySet()) {
       CursorValue old = result.get(e.getKey());
       CursorValue now = e.getValue();
       if (old == null
@@ -213,7 +223,7 @@ public final class CursorTracker {
         result.put(e.getKey(), now);
       }
     }
-    result.putAll(positions);
+    result.putAll(setPositions);
     return result;
   }
 

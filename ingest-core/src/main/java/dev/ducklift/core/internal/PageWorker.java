@@ -131,30 +131,10 @@ final class PageWorker {
   }
 
   private void join() {
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Handoff.joinUninterruptibly(thread);
   }
 
   private void rethrowFailure() {
-    Throwable t = failure;
-    if (t == null) {
-      return;
-    }
-    if (t instanceof RuntimeException r) {
-      throw r;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    throw new DuckliftException(t.getMessage(), t);
+    Handoff.rethrow(failure);
   }
 }

@@ -585,17 +585,7 @@ final class TypedLoad implements TypedRowSink {
     }
     finished = true;
     putUninterruptibly(END);
-    boolean interrupted = false;
-    while (appending.isAlive()) {
-      try {
-        appending.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    Handoff.joinUninterruptibly(appending);
   }
 
   private void hand(PageBuffer p) {
@@ -642,17 +632,7 @@ final class TypedLoad implements TypedRowSink {
   }
 
   private void rethrowFailure() {
-    Throwable t = failure;
-    if (t == null) {
-      return;
-    }
-    if (t instanceof RuntimeException r) {
-      throw r;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    throw new DuckliftException(t.getMessage(), t);
+    Handoff.rethrow(failure);
   }
 
   private void appendLoop() {
@@ -1024,20 +1004,10 @@ final class TypedLoad implements TypedRowSink {
 
   /** The watermarks after this load, by the same rule as {@link CursorTracker#watermarks()}. */
   Map<String, CursorValue> watermarks() {
-    Map<String, CursorValue> result = new HashMap<>(tracker.committed());
+    Map<String, CursorValue> result = tracker.watermarks(seen, positions);
     if (!tracker.advancesState()) {
       return result;
     }
-    for (Map.Entry<String, CursorValue> e : seen.entrySet()) {
-      CursorValue old = result.get(e.getKey());
-      CursorValue now = e.getValue();
-      if (old == null
-          || old.kind() != now.kind()
-          || (max ? now.compareTo(old) > 0 : now.compareTo(old) < 0)) {
-        result.put(e.getKey(), now);
-      }
-    }
-    result.putAll(positions);
     result.remove(WindowDigest.KEY);
     if (window != null && !seen.isEmpty()) {
       window.digest().ifPresent(d -> result.put(WindowDigest.KEY, d));
