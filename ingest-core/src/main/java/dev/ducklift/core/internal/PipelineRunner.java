@@ -70,27 +70,6 @@ public final class PipelineRunner {
       PipelineListener listener,
       long checkpointRows,
       int checkpointPages,
-      BooleanSupplier cancelled) {
-    this(
-        name,
-        workingDirectory,
-        destination,
-        resources,
-        listener,
-        checkpointRows,
-        checkpointPages,
-        1,
-        cancelled);
-  }
-
-  public PipelineRunner(
-      String name,
-      Path workingDirectory,
-      Destination destination,
-      List<Resource> resources,
-      PipelineListener listener,
-      long checkpointRows,
-      int checkpointPages,
       int parallelism,
       BooleanSupplier cancelled) {
     this.name = name;
