@@ -146,23 +146,27 @@ public final class PromoteBenchmark {
                 .build();
         Connection stage = DriverManager.getConnection("jdbc:duckdb:")) {
       stageBatch(stage, List.of(), 0, 0, 0, loadId);
-      destination.promote(
-          new StagedLoad(
-              "bench",
-              loadId,
-              stage,
-              List.of(
-                  new StagedTable(
-                      SCHEMA,
-                      "\"load\".\"events\"",
-                      0,
-                      WriteDisposition.INSERT_NEW,
-                      List.of("event_id"),
-                      "occurred_at")),
-              PipelineState.empty("bench")));
+      destination.promote(stagedLoad(loadId, stage, 0));
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot warm up the lake in " + dir + ": " + e, e);
     }
+  }
+
+  /** The benchmark pipeline's load of {@code rows} events staged in {@code stage}. */
+  private static StagedLoad stagedLoad(String loadId, Connection stage, int rows) {
+    return new StagedLoad(
+        "bench",
+        loadId,
+        stage,
+        List.of(
+            new StagedTable(
+                SCHEMA,
+                "\"load\".\"events\"",
+                rows,
+                WriteDisposition.INSERT_NEW,
+                List.of("event_id"),
+                "occurred_at")),
+        PipelineState.empty("bench"));
   }
 
   /**
@@ -197,20 +201,7 @@ public final class PromoteBenchmark {
         long present = tableRows > 0 ? batch / 10 : 0;
         stageBatch(stage, files, nextMillis, batch, present, loadId);
         double naiveMs = naive(stage, files, root.resolve("naive-" + rep + ".parquet"));
-        StagedLoad load =
-            new StagedLoad(
-                "bench",
-                loadId,
-                stage,
-                List.of(
-                    new StagedTable(
-                        SCHEMA,
-                        "\"load\".\"events\"",
-                        batch,
-                        WriteDisposition.INSERT_NEW,
-                        List.of("event_id"),
-                        "occurred_at")),
-                PipelineState.empty("bench"));
+        StagedLoad load = stagedLoad(loadId, stage, batch);
         long p0 = System.nanoTime();
         PromoteResult result = destination.promote(load);
         double ms = (System.nanoTime() - p0) / 1e6;
