@@ -592,17 +592,9 @@ public final class TableResource implements TypedResource {
                 throw new DuckliftException(e.getMessage(), e);
               }
             };
-        byte[] chunk;
-        while (more[0] && (chunk = export.next()) != null) {
-          parser.feed(chunk, handler);
-        }
-        if (!more[0]) {
+        if (!feedToEnd(export, parser, handler, more)) {
           healthy = true;
           return;
-        }
-        if (parser.pending()) {
-          throw new DuckliftException(
-              "Reading " + table.label() + " with COPY ended in the middle of a row in " + name);
         }
         page.flush(context, sink, stop);
         healthy = true;
@@ -663,6 +655,30 @@ public final class TableResource implements TypedResource {
       }
     }
 
+    /**
+     * Feeds the export's chunks to {@code handler} until the export ends or the handler clears
+     * {@code more[0]}; returns whether it ran to the end. An export ending inside a row fails.
+     */
+    private boolean feedToEnd(
+        JdbcDialect.TextExport export,
+        CopyTextParser parser,
+        CopyTextParser.RowHandler handler,
+        boolean[] more)
+        throws Exception {
+      byte[] chunk;
+      while (more[0] && (chunk = export.next()) != null) {
+        parser.feed(chunk, handler);
+      }
+      if (!more[0]) {
+        return false;
+      }
+      if (parser.pending()) {
+        throw new DuckliftException(
+            "Reading " + table.label() + " with COPY ended in the middle of a row in " + name);
+      }
+      return true;
+    }
+
     private void readCopyTyped(ExtractContext context) throws Exception {
       SelectQuery q = SelectQuery.rows(table, dialect, window, true, true);
       Connection c = connections.borrow();
@@ -695,17 +711,9 @@ public final class TableResource implements TypedResource {
               typed.endRow();
               more[0] = page.rowEnded(context);
             };
-        byte[] chunk;
-        while (more[0] && (chunk = export.next()) != null) {
-          parser.feed(chunk, handler);
-        }
-        if (!more[0]) {
+        if (!feedToEnd(export, parser, handler, more)) {
           healthy = true;
           return;
-        }
-        if (parser.pending()) {
-          throw new DuckliftException(
-              "Reading " + table.label() + " with COPY ended in the middle of a row in " + name);
         }
         page.flush(context);
         healthy = true;
