@@ -17,19 +17,25 @@ import java.util.Map;
 final class LakeCatalog {
   private LakeCatalog() {}
 
+  /**
+   * {@code FROM ... ORDER BY} of the live top-level columns {@code c} of live table {@code t} in
+   * live schema {@code s}; binds the schema name, then the table name.
+   */
+  private static String liveTopLevelColumns(CatalogDatabase db) {
+    return db.table("ducklake_column")
+        + " c JOIN "
+        + db.table("ducklake_table")
+        + " t ON t.table_id = c.table_id AND t.end_snapshot IS NULL JOIN "
+        + db.table("ducklake_schema")
+        + " s ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL"
+        + " WHERE s.schema_name = ? AND t.table_name = ? AND c.end_snapshot IS NULL"
+        + " AND c.parent_column IS NULL ORDER BY c.column_order";
+  }
+
   /** Top-level columns of a live table, name to DuckLake type, or empty if it does not exist. */
   static Map<String, String> columns(DuckLake lake, TableName table) {
     CatalogDatabase db = lake.catalog();
-    String sql =
-        "SELECT c.column_name, c.column_type FROM "
-            + db.table("ducklake_column")
-            + " c JOIN "
-            + db.table("ducklake_table")
-            + " t ON t.table_id = c.table_id AND t.end_snapshot IS NULL JOIN "
-            + db.table("ducklake_schema")
-            + " s ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL"
-            + " WHERE s.schema_name = ? AND t.table_name = ? AND c.end_snapshot IS NULL"
-            + " AND c.parent_column IS NULL ORDER BY c.column_order";
+    String sql = "SELECT c.column_name, c.column_type FROM " + liveTopLevelColumns(db);
     Map<String, String> out = new LinkedHashMap<>();
     try (Connection c = db.connect();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -54,16 +60,7 @@ final class LakeCatalog {
    */
   static Map<String, Long> scanColumns(DuckLake lake, TableName table) {
     CatalogDatabase db = lake.catalog();
-    String sql =
-        "SELECT c.column_name, c.column_id, t.table_id FROM "
-            + db.table("ducklake_column")
-            + " c JOIN "
-            + db.table("ducklake_table")
-            + " t ON t.table_id = c.table_id AND t.end_snapshot IS NULL JOIN "
-            + db.table("ducklake_schema")
-            + " s ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL"
-            + " WHERE s.schema_name = ? AND t.table_name = ? AND c.end_snapshot IS NULL"
-            + " AND c.parent_column IS NULL ORDER BY c.column_order";
+    String sql = "SELECT c.column_name, c.column_id, t.table_id FROM " + liveTopLevelColumns(db);
     Map<String, Long> out = new LinkedHashMap<>();
     Long tableId = null;
     try (Connection c = db.connect()) {
