@@ -3,6 +3,7 @@ package dev.ducklift.ducklake;
 import dev.ducklift.ducklake.catalog.CatalogDatabase;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
 import dev.ducklift.ducklake.write.CatalogReads;
+import dev.ducklift.ducklake.write.ColumnCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ public final class DuckLake implements AutoCloseable {
   private final DuckLakeOptions options;
   private DuckDBConnection scratchRoot;
   private final boolean requireCommitInfo;
+  private final ColumnCache columnCache = new ColumnCache();
 
   private DuckLake(CatalogDatabase catalog, String dataPath, DuckLakeOptions options) {
     this.catalog = catalog;
@@ -221,6 +223,11 @@ public final class DuckLake implements AutoCloseable {
    */
   public List<DataFileInfo> liveDataFiles(TableName table) {
     return LiveFiles.list(this, table);
+  }
+
+  /** Table columns shared by this lake's transactions, by schema version. */
+  ColumnCache columnCache() {
+    return columnCache;
   }
 
   /** Opens an in-memory DuckDB connection (Parquet and JSON available), for scratch work. */

@@ -34,7 +34,8 @@ public final class Transaction implements AutoCloseable {
   Transaction(DuckLake lake) {
     this.lake = lake;
     this.state =
-        new TransactionState(lake.catalog(), lake.dataPath(), lake.options(), this::scratch);
+        new TransactionState(
+            lake.catalog(), lake.dataPath(), lake.options(), this::scratch, lake.columnCache());
   }
 
   private Connection scratch() {

@@ -197,33 +197,20 @@ public final class CatalogReads {
 
   /** The top-level columns of a table at a snapshot, in column order, with their children. */
   public List<ColumnNode> columns(Connection c, long tableId, long snapshot) throws SQLException {
-    return columns(c, tableId, snapshot, new long[1]);
-  }
-
-  /**
-   * Like {@link #columns(Connection, long, long)}, also setting {@code maxId[0]} to {@code
-   * MAX(column_id)} over all versions of the table's columns, in the same round trip.
-   */
-  public List<ColumnNode> columns(Connection c, long tableId, long snapshot, long[] maxId)
-      throws SQLException {
     List<Row> rows = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT column_id, column_name, column_type, nulls_allowed, initial_default,"
-                + " default_value, parent_column, (SELECT max(column_id) FROM "
-                + t("ducklake_column")
-                + " WHERE table_id = ?) FROM "
+                + " default_value, parent_column FROM "
                 + t("ducklake_column")
                 + " WHERE table_id = ? AND"
                 + VISIBLE
                 + " ORDER BY column_order")) {
       ps.setLong(1, tableId);
-      ps.setLong(2, tableId);
+      ps.setLong(2, snapshot);
       ps.setLong(3, snapshot);
-      ps.setLong(4, snapshot);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          maxId[0] = Math.max(maxId[0], rs.getLong(8));
           long parent = rs.getLong(7);
           Long parentId = rs.wasNull() ? null : parent;
           rows.add(

@@ -54,7 +54,10 @@ final class TableModel {
   final boolean pathRelative;
   String name;
   List<ColumnNode> columns;
+
+  /** The id the next new column gets; 0 until read, for a table that exists in the catalog. */
   long nextColumnId;
+
   final boolean created;
   boolean dropped;
   boolean renamed;

@@ -53,6 +53,7 @@ public final class TransactionState {
   private final String dataPath;
   private final DuckLakeOptions options;
   private final Supplier<Connection> scratch;
+  private final ColumnCache columnCache;
   private final CatalogReads.SnapshotRow base;
   private final Map<String, SchemaModel> schemas = new LinkedHashMap<>();
   private final Map<Long, List<CatalogReads.TableRow>> tableRowsBySchema = new HashMap<>();
@@ -66,11 +67,26 @@ public final class TransactionState {
 
   public TransactionState(
       CatalogDatabase db, String dataPath, DuckLakeOptions options, Supplier<Connection> scratch) {
+    this(db, dataPath, options, scratch, new ColumnCache());
+  }
+
+  /**
+   * Starts a transaction at the latest snapshot, taking the columns of tables from {@code
+   * columnCache} when the base snapshot's schema version matches (shared by the transactions of one
+   * lake).
+   */
+  public TransactionState(
+      CatalogDatabase db,
+      String dataPath,
+      DuckLakeOptions options,
+      Supplier<Connection> scratch,
+      ColumnCache columnCache) {
     this.db = db;
     this.reads = new CatalogReads(db);
     this.dataPath = dataPath;
     this.options = options;
     this.scratch = scratch;
+    this.columnCache = columnCache;
     try (Connection c = db.connect()) {
       CatalogReads.Start start = reads.start(c);
       base = start.latest();
@@ -148,16 +164,36 @@ public final class TransactionState {
     TableModel t =
         new TableModel(
             found.id(), s, found.name(), found.uuid(), found.path(), found.relative(), false);
-    try (Connection c = db.connect()) {
-      long[] maxId = new long[1];
-      t.columns = new ArrayList<>(reads.columns(c, found.id(), base.id(), maxId));
-      t.nextColumnId = maxId[0] + 1;
-    } catch (SQLException e) {
-      throw new DuckLakeException(
-          "Cannot read the columns of table " + name + ": " + e.getMessage(), e);
+    List<ColumnNode> columns = columnCache.get(found.id(), found.uuid(), base.schemaVersion());
+    if (columns == null) {
+      try (Connection c = db.connect()) {
+        columns = reads.columns(c, found.id(), base.id());
+      } catch (SQLException e) {
+        throw new DuckLakeException(
+            "Cannot read the columns of table " + name + ": " + e.getMessage(), e);
+      }
+      columnCache.put(found.id(), found.uuid(), base.schemaVersion(), columns);
     }
+    t.columns = new ArrayList<>(columns);
     tables.add(t);
     return t;
+  }
+
+  /**
+   * The first column id a new column of the table may take: one above every id the table ever used
+   * (ids of dropped columns are never reused). Read only when a column is added, as the cached
+   * columns do not tell it.
+   */
+  private long nextColumnId(TableModel t) {
+    if (t.nextColumnId == 0) {
+      try (Connection c = db.connect()) {
+        t.nextColumnId = reads.maxColumnId(c, t.existingId) + 1;
+      } catch (SQLException e) {
+        throw new DuckLakeException(
+            "Cannot read the column ids of table " + t.label() + ": " + e.getMessage(), e);
+      }
+    }
+    return t.nextColumnId;
   }
 
   private TableModel table(TableName name) {
@@ -249,7 +285,7 @@ public final class TransactionState {
     checkOpen();
     TableModel t = table(name);
     checkNewColumnName(t, column.name());
-    long[] next = {t.nextColumnId};
+    long[] next = {nextColumnId(t)};
     ColumnNode node = ColumnNode.fromDefinition(column, next, !t.created);
     t.nextColumnId = next[0];
     t.columns.add(node);
