@@ -33,10 +33,21 @@ public final class ParquetFiles {
 
   private ParquetFiles() {}
 
+  /** Name of the column the rows get for the column check of {@link #writeData}. */
+  private static final String GUARD = "__ducklift_guard";
+
   /**
    * Writes the rows of {@code query} as data files of a table: columns cast to the table's types
    * with field ids equal to column ids; columns missing from the query get their default (or NULL).
    * Large results roll over into several files of about {@code targetFileSize} bytes.
+   *
+   * <p>The rows usually have exactly the table's columns, so the {@code COPY} is first written for
+   * that case, with a check that DuckDB applies while binding it: the expression {@code
+   * typeof(*COLUMNS(lambda c: c NOT IN (table columns)))} gets as arguments the rows' columns that
+   * are not the table's (names compared exactly) plus one added column, and {@code typeof} takes
+   * exactly one, so any other column, as any missing one, fails the bind before anything is
+   * written; once bound, it is a constant and the filter leaves the plan. Only then are the rows'
+   * columns read (a separate statement) to write defaults or name the offending column.
    *
    * @return the files written (none for an empty result)
    */
@@ -47,20 +58,83 @@ public final class ParquetFiles {
       List<ColumnNode> columns,
       String directory,
       long targetFileSize) {
+    createDirectory(directory, tableLabel);
+    boolean guardable = true;
+    StringBuilder names = new StringBuilder();
+    for (ColumnNode c : columns) {
+      guardable &= !c.name().startsWith("__ducklift_");
+      names.append(names.length() == 0 ? "" : ", ").append(literal(c.name()));
+    }
+    if (guardable) {
+      String from =
+          " FROM (SELECT *, NULL AS "
+              + quote(GUARD)
+              + " FROM ("
+              + query
+              + ") AS \"__ducklift_q\") AS \"__ducklift_src\" WHERE typeof(*COLUMNS(lambda c: c NOT"
+              + " IN ("
+              + names
+              + "))) <> ''";
+      try {
+        return copy(duckdb, copySql(columns, null, from, directory, targetFileSize), columns);
+      } catch (SQLException e) {
+        if (!String.valueOf(e.getMessage()).startsWith("Binder Error")) {
+          throw writeFailed(tableLabel, e);
+        }
+        // the rows lack a table column, have another one, or do not bind at all: see below
+      }
+    }
     Set<String> queryColumns = queryColumns(duckdb, query, tableLabel);
     Set<String> tableColumns = new HashSet<>();
+    for (ColumnNode c : columns) {
+      tableColumns.add(c.name());
+    }
+    for (String q : queryColumns) {
+      if (!tableColumns.contains(q)) {
+        throw new DuckLakeException(
+            "Cannot append to table "
+                + tableLabel
+                + ": the rows have a column "
+                + q
+                + " the table does not have");
+      }
+    }
+    String from = " FROM (" + query + ") AS \"__ducklift_src\"";
+    try {
+      return copy(duckdb, copySql(columns, queryColumns, from, directory, targetFileSize), columns);
+    } catch (SQLException e) {
+      throw writeFailed(tableLabel, e);
+    }
+  }
+
+  private static DuckLakeException writeFailed(String tableLabel, SQLException e) {
+    return new DuckLakeException(
+        "Cannot write Parquet data for table " + tableLabel + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * The {@code COPY} of the table's columns, cast to their types, from {@code from} (which names
+   * the rows {@code "__ducklift_src"}).
+   *
+   * @param queryColumns the columns the rows have, or null if they have every table column
+   */
+  private static String copySql(
+      List<ColumnNode> columns,
+      Set<String> queryColumns,
+      String from,
+      String directory,
+      long targetFileSize) {
     StringBuilder select = new StringBuilder("SELECT ");
     StringBuilder fieldIds = new StringBuilder("{");
     for (int i = 0; i < columns.size(); i++) {
       ColumnNode c = columns.get(i);
-      tableColumns.add(c.name());
       if (i > 0) {
         select.append(", ");
         fieldIds.append(", ");
       }
       String type = c.type().duckdbType();
       String value;
-      if (queryColumns.contains(c.name())) {
+      if (queryColumns == null || queryColumns.contains(c.name())) {
         value = "\"__ducklift_src\"." + quote(c.name());
       } else if (c.defaultValue() != null && !c.defaultValue().equals("NULL")) {
         value = literal(c.defaultValue());
@@ -72,28 +146,21 @@ public final class ParquetFiles {
       fieldIds.append(ColumnNode.structKey(c.name())).append(": ").append(c.fieldIdSpec());
     }
     fieldIds.append('}');
-    for (String q : queryColumns) {
-      if (!tableColumns.contains(q)) {
-        throw new DuckLakeException(
-            "Cannot append to table "
-                + tableLabel
-                + ": the rows have a column "
-                + q
-                + " the table does not have");
-      }
-    }
-    select.append(" FROM (").append(query).append(") AS \"__ducklift_src\"");
-    createDirectory(directory, tableLabel);
-    String sql =
-        "COPY ("
-            + select
-            + ") TO "
-            + literal(stripSlash(directory))
-            + " (FORMAT parquet, FILE_SIZE_BYTES "
-            + targetFileSize
-            + ", FILENAME_PATTERN 'ducklake-{uuidv7}', APPEND true, FIELD_IDS "
-            + fieldIds
-            + ", RETURN_STATS true)";
+    select.append(from);
+    return "COPY ("
+        + select
+        + ") TO "
+        + literal(stripSlash(directory))
+        + " (FORMAT parquet, FILE_SIZE_BYTES "
+        + targetFileSize
+        + ", FILENAME_PATTERN 'ducklake-{uuidv7}', APPEND true, FIELD_IDS "
+        + fieldIds
+        + ", RETURN_STATS true)";
+  }
+
+  /** Runs a data {@code COPY}; on failure, removes the files it reported and rethrows. */
+  private static List<WrittenFile> copy(Connection duckdb, String sql, List<ColumnNode> columns)
+      throws SQLException {
     List<WrittenFile> out = new ArrayList<>();
     try (Statement s = duckdb.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
@@ -118,8 +185,7 @@ public final class ParquetFiles {
       for (WrittenFile f : out) {
         deleteQuietly(f.absolutePath());
       }
-      throw new DuckLakeException(
-          "Cannot write Parquet data for table " + tableLabel + ": " + e.getMessage(), e);
+      throw e;
     }
     return out;
   }
