@@ -42,10 +42,12 @@ import java.util.stream.Stream;
  * that comes and goes during the run weighs on both alike.
  *
  * <p>Part 2: writing the same rows to Parquet through {@code Transaction.append} (casts, field ids,
- * statistics) against a bare DuckDB {@code COPY ... TO (FORMAT parquet)} in the same run.
+ * statistics) against a bare DuckDB {@code COPY ... TO (FORMAT parquet)} in the same run, in
+ * alternating rounds; median and best of each and the ratio of the medians. The same comparison
+ * with 10 rows shows the fixed cost of an append.
  *
  * <p>Arguments: {@code [seconds per configuration] [rows for part 2] [DuckDB threads per writer]}
- * (default 10, 2,000,000 and DuckDB's default, one per core).
+ * (default 10, 2,000,000 and DuckDB's default, one per core); 0 seconds runs part 2 only.
  */
 public final class CommitBenchmark {
   private static final TableName TABLE = TableName.of("events");
@@ -57,6 +59,20 @@ public final class CommitBenchmark {
     long rows = args.length > 1 ? Long.parseLong(args[1]) : 2_000_000L;
     Integer duckdbThreads = args.length > 2 ? Integer.valueOf(args[2]) : null;
     Path dir = Files.createTempDirectory("ducklift-commit-bench");
+    try {
+      if (seconds > 0) {
+        commitLatency(dir, seconds, duckdbThreads);
+      }
+      parquetOverhead(dir, rows);
+    } finally {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Part 1: commit latency and throughput with a PostgreSQL catalog, 1 and 3 writers. */
+  private static void commitLatency(Path dir, int seconds, Integer duckdbThreads) throws Exception {
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
       CatalogLocation catalog =
           CatalogLocation.postgres(
@@ -105,11 +121,6 @@ public final class CommitBenchmark {
         System.out.printf(
             "commit p50 with 1 writer: %.2f ms (goal <= 10 ms)%n", one.commitPercentile(0.50));
         verify(lake);
-      }
-      parquetOverhead(dir, rows, catalog);
-    } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
@@ -260,62 +271,176 @@ public final class CommitBenchmark {
     }
   }
 
-  private static void parquetOverhead(Path dir, long rows, CatalogLocation catalog)
-      throws SQLException, IOException {
-    String query =
-        "SELECT i AS id, 'k' || (i % 7) AS kind, TIMESTAMPTZ '2025-01-01 00:00:00+00' + INTERVAL"
-            + " (i) SECOND AS at, (i * 1.25)::DECIMAL(18,2) AS amount FROM range("
-            + rows
-            + ") r(i)";
+  /** Rounds of the write comparison not counted (JIT, DuckDB caches, the table directory). */
+  private static final int WARM_UP_ROUNDS = 5;
+
+  private static final int MIN_ROUNDS = 5;
+  private static final int MAX_ROUNDS = 41;
+
+  /** Rounds stop after this much time (at least {@link #MIN_ROUNDS}), so large sizes stay short. */
+  private static final long ROUNDS_BUDGET_NANOS = 20_000_000_000L;
+
+  /** Rows of the second comparison, small enough that it shows the fixed cost of an append. */
+  private static final long FIXED_COST_ROWS = 10;
+
+  private static void parquetOverhead(Path dir, long rows) throws SQLException, IOException {
+    List<ColumnDefinition> columns =
+        List.of(
+            ColumnDefinition.of("id", LakeType.primitive("int64")),
+            ColumnDefinition.of("kind", LakeType.primitive("varchar")),
+            ColumnDefinition.of("at", LakeType.primitive("timestamptz")),
+            ColumnDefinition.of("amount", LakeType.primitive("decimal(18,2)")));
     TableName big = TableName.of("big");
+    TableName small = TableName.of("small");
     CatalogLocation local = CatalogLocation.duckdb(dir.resolve("overhead.ducklake"));
+    // the bare COPY writes next to the lake's data, on the same file system
+    Path bareDir = Files.createDirectories(dir.resolve("overhead-bare"));
     try (DuckLake lake = DuckLake.create(local, dir.resolve("overhead-data"));
         Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
-      lake.newTransaction()
-          .createTable(
-              big,
-              List.of(
-                  ColumnDefinition.of("id", LakeType.primitive("int64")),
-                  ColumnDefinition.of("kind", LakeType.primitive("varchar")),
-                  ColumnDefinition.of("at", LakeType.primitive("timestamptz")),
-                  ColumnDefinition.of("amount", LakeType.primitive("decimal(18,2)"))))
-          .commit();
+      lake.newTransaction().createTable(big, columns).createTable(small, columns).commit();
       try (Statement s = duck.createStatement()) {
-        s.execute("CREATE TABLE src AS " + query);
+        s.execute("CREATE TABLE src AS " + sourceQuery(rows));
+        s.execute("CREATE TABLE src_small AS " + sourceQuery(FIXED_COST_ROWS));
       }
-      int rounds = 5;
-      long[] bare = new long[rounds];
-      long[] append = new long[rounds];
-      long[] appendCommit = new long[rounds];
-      for (int round = 0; round < rounds; round++) {
-        Path file = dir.resolve("bare-" + round + ".parquet");
-        long t0 = System.nanoTime();
-        try (Statement s = duck.createStatement()) {
-          s.execute("COPY (SELECT * FROM src) TO '" + file + "' (FORMAT parquet)");
-        }
-        bare[round] = System.nanoTime() - t0;
-        Transaction tx = lake.newTransaction();
-        long t1 = System.nanoTime();
-        tx.append(big, duck, "SELECT * FROM src");
-        append[round] = System.nanoTime() - t1;
-        tx.commit();
-        appendCommit[round] = System.nanoTime() - t1;
-        Files.delete(file);
-      }
-      Arrays.sort(bare);
-      Arrays.sort(append);
-      Arrays.sort(appendCommit);
-      int median = rounds / 2;
+      WriteComparison large = compareWrites(lake, duck, big, "src", bareDir);
+      WriteComparison fixed = compareWrites(lake, duck, small, "src_small", bareDir);
       System.out.printf(
-          "Parquet write of %d rows (median of %d): bare COPY %.0f ms; Transaction.append %.0f ms"
-              + " (%.2fx, goal <= 1.2x); append + commit %.0f ms (%.2fx)%n",
-          rows,
-          rounds,
-          bare[median] / 1e6,
-          append[median] / 1e6,
-          (double) append[median] / bare[median],
-          appendCommit[median] / 1e6,
-          (double) appendCommit[median] / bare[median]);
+          "Parquet write of %d rows, %d rounds alternating bare COPY and Transaction.append"
+              + " (which goes first swaps every round); load average %.1f:%n",
+          rows, large.rounds(), systemLoad());
+      large.print();
+      System.out.printf(
+          "append / bare COPY: %.2fx (ratio of medians, goal <= 1.2x); best %.2fx; append + commit"
+              + " median %.1f ms (%.2fx)%n",
+          large.append().median() / large.bare().median(),
+          large.append().best() / large.bare().best(),
+          large.appendCommit().median(),
+          large.appendCommit().median() / large.bare().median());
+      System.out.printf(
+          "Fixed cost of an append (%d rows, %d rounds): bare COPY median %.2f ms, append median"
+              + " %.2f ms, median difference %+.2f ms per append%n",
+          FIXED_COST_ROWS,
+          fixed.rounds(),
+          fixed.bare().median(),
+          fixed.append().median(),
+          fixed.medianDifference());
     }
+  }
+
+  private static String sourceQuery(long rows) {
+    return "SELECT i AS id, 'k' || (i % 7) AS kind, TIMESTAMPTZ '2025-01-01 00:00:00+00' + INTERVAL"
+        + " (i) SECOND AS at, (i * 1.25)::DECIMAL(18,2) AS amount FROM range("
+        + rows
+        + ") r(i)";
+  }
+
+  /** Wall times (ms) of one kind of write, with the process CPU time they took in all. */
+  private record Times(double[] wallMs, double cpuMs) {
+    double median() {
+      double[] sorted = wallMs.clone();
+      Arrays.sort(sorted);
+      int n = sorted.length;
+      return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    double best() {
+      return Arrays.stream(wallMs).min().orElse(Double.NaN);
+    }
+
+    void print(String label) {
+      System.out.printf(
+          "  %-19s median %.2f ms, best %.2f ms; process CPU %.2f ms per write%n",
+          label, median(), best(), cpuMs / wallMs.length);
+    }
+  }
+
+  private record WriteComparison(Times bare, Times append, Times appendCommit) {
+    int rounds() {
+      return bare.wallMs.length;
+    }
+
+    double medianDifference() {
+      double[] d = new double[rounds()];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = append.wallMs[i] - bare.wallMs[i];
+      }
+      return new Times(d, 0).median();
+    }
+
+    void print() {
+      bare.print("bare COPY:");
+      append.print("Transaction.append:");
+    }
+  }
+
+  /**
+   * Writes the rows of {@code source} with a bare {@code COPY ... (FORMAT parquet)} and with {@code
+   * Transaction.append} (committed after it is timed), alternating, the order swapped every round
+   * so that neither side always runs right after the other's commit or on warmer caches.
+   */
+  private static WriteComparison compareWrites(
+      DuckLake lake, Connection duck, TableName table, String source, Path bareDir)
+      throws SQLException, IOException {
+    List<double[]> bare = new ArrayList<>();
+    List<double[]> append = new ArrayList<>();
+    List<Double> appendCommit = new ArrayList<>();
+    long deadline = 0;
+    for (int round = -WARM_UP_ROUNDS; round < MAX_ROUNDS; round++) {
+      if (round == 0) {
+        deadline = System.nanoTime() + ROUNDS_BUDGET_NANOS;
+      } else if (round >= MIN_ROUNDS && System.nanoTime() > deadline) {
+        break;
+      }
+      Path file = bareDir.resolve(source + "-" + (round + WARM_UP_ROUNDS) + ".parquet");
+      double[] b;
+      double[] a;
+      if ((round & 1) == 0) {
+        b = bareCopy(duck, source, file);
+        a = append(lake, duck, table, source);
+      } else {
+        a = append(lake, duck, table, source);
+        b = bareCopy(duck, source, file);
+      }
+      Files.delete(file);
+      if (round >= 0) {
+        bare.add(b);
+        append.add(a);
+        appendCommit.add(a[2]);
+      }
+    }
+    return new WriteComparison(
+        times(bare),
+        times(append),
+        new Times(appendCommit.stream().mapToDouble(Double::doubleValue).toArray(), 0));
+  }
+
+  private static Times times(List<double[]> samples) {
+    return new Times(
+        samples.stream().mapToDouble(x -> x[0]).toArray(),
+        samples.stream().mapToDouble(x -> x[1]).sum());
+  }
+
+  /** One bare COPY: {wall ms, process CPU ms}. */
+  private static double[] bareCopy(Connection duck, String source, Path file) throws SQLException {
+    try (Statement s = duck.createStatement()) {
+      long cpu = processCpuNanos();
+      long t0 = System.nanoTime();
+      s.execute("COPY (SELECT * FROM " + source + ") TO '" + file + "' (FORMAT parquet)");
+      long t1 = System.nanoTime();
+      return new double[] {(t1 - t0) / 1e6, (processCpuNanos() - cpu) / 1e6};
+    }
+  }
+
+  /** One append, then its commit: {append wall ms, append process CPU ms, append + commit ms}. */
+  private static double[] append(DuckLake lake, Connection duck, TableName table, String source) {
+    Transaction tx = lake.newTransaction();
+    long cpu = processCpuNanos();
+    long t0 = System.nanoTime();
+    tx.append(table, duck, "SELECT * FROM " + source);
+    long t1 = System.nanoTime();
+    long cpuAppend = processCpuNanos() - cpu;
+    tx.commit();
+    long t2 = System.nanoTime();
+    return new double[] {(t1 - t0) / 1e6, cpuAppend / 1e6, (t2 - t0) / 1e6};
   }
 }
