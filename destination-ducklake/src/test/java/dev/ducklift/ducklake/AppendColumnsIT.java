@@ -122,6 +122,33 @@ class AppendColumnsIT {
   }
 
   @Test
+  void aWideTableMatchesColumnsTheSameWay() throws Exception {
+    TableName wide = TableName.of("wide");
+    List<ColumnDefinition> columns = new java.util.ArrayList<>();
+    StringBuilder reversed = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      columns.add(ColumnDefinition.of("c" + i, LakeType.primitive("int32")));
+      reversed.insert(0, i + " AS c" + i + (i > 0 ? ", " : ""));
+    }
+    lake.newTransaction().createTable(wide, columns).commit();
+    Transaction tx = lake.newTransaction();
+    tx.append(wide, duck, "SELECT " + reversed);
+    tx.commit();
+
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      expected.add(Integer.toString(i));
+    }
+    assertThat(Lakes.query(duck, "SELECT * FROM " + Lakes.relation(lake, wide)))
+        .containsExactly(expected);
+    Transaction extra = lake.newTransaction();
+    assertThatThrownBy(() -> extra.append(wide, duck, "SELECT " + reversed + ", 1 AS c40"))
+        .isInstanceOf(DuckLakeException.class)
+        .hasMessageContaining("the rows have a column c40 the table does not have");
+    extra.close();
+  }
+
+  @Test
   void aTableColumnNamedLikeDuckliftInternalNamesGetsItsRowsAndDefaults() {
     TableName odd = TableName.of("odd");
     lake.newTransaction()

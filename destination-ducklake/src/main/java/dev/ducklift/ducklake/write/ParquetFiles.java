@@ -33,8 +33,12 @@ public final class ParquetFiles {
 
   private ParquetFiles() {}
 
-  /** Name of the column the rows get for the column check of {@link #writeData}. */
-  private static final String GUARD = "__ducklift_guard";
+  /**
+   * Tables wider than this take the path with a separate statement: the bound check below matches
+   * every column name against every table column, which at 64 columns binds slower than that
+   * statement.
+   */
+  private static final int MAX_CHECKED_COLUMNS = 32;
 
   /**
    * Writes the rows of {@code query} as data files of a table: columns cast to the table's types
@@ -42,12 +46,13 @@ public final class ParquetFiles {
    * Large results roll over into several files of about {@code targetFileSize} bytes.
    *
    * <p>The rows usually have exactly the table's columns, so the {@code COPY} is first written for
-   * that case, with a check that DuckDB applies while binding it: the expression {@code
-   * typeof(*COLUMNS(lambda c: c NOT IN (table columns)))} gets as arguments the rows' columns that
-   * are not the table's (names compared exactly) plus one added column, and {@code typeof} takes
-   * exactly one, so any other column, as any missing one, fails the bind before anything is
-   * written; once bound, it is a constant and the filter leaves the plan. Only then are the rows'
-   * columns read (a separate statement) to write defaults or name the offending column.
+   * that case, checked by DuckDB while it binds the statement: each table column is taken as {@code
+   * COLUMNS('^name$')}, a regular expression that matches its name exactly (DuckDB resolves plain
+   * names regardless of case), so a missing column fails the bind; and {@code pi(*COLUMNS(* EXCLUDE
+   * (table columns)))} passes the rows' other columns to {@code pi()}, which takes none, so any
+   * other column fails it too. Nothing is written then, and once bound the check is a constant that
+   * leaves the plan. Only a failed bind reads the rows' columns (a separate statement) to write
+   * defaults or name the offending column.
    *
    * @return the files written (none for an empty result)
    */
@@ -59,22 +64,17 @@ public final class ParquetFiles {
       String directory,
       long targetFileSize) {
     createDirectory(directory, tableLabel);
-    boolean guardable = true;
-    StringBuilder names = new StringBuilder();
-    for (ColumnNode c : columns) {
-      guardable &= !c.name().startsWith("__ducklift_");
-      names.append(names.length() == 0 ? "" : ", ").append(literal(c.name()));
-    }
-    if (guardable) {
+    if (columns.size() <= MAX_CHECKED_COLUMNS) {
+      StringBuilder names = new StringBuilder();
+      for (ColumnNode c : columns) {
+        names.append(names.length() == 0 ? "" : ", ").append(quote(c.name()));
+      }
       String from =
-          " FROM (SELECT *, NULL AS "
-              + quote(GUARD)
-              + " FROM ("
+          " FROM ("
               + query
-              + ") AS \"__ducklift_q\") AS \"__ducklift_src\" WHERE typeof(*COLUMNS(lambda c: c NOT"
-              + " IN ("
+              + ") AS \"__ducklift_src\" WHERE pi(*COLUMNS(* EXCLUDE ("
               + names
-              + "))) <> ''";
+              + "))) > 0";
       try {
         return copy(duckdb, copySql(columns, null, from, directory, targetFileSize), columns);
       } catch (SQLException e) {
@@ -107,6 +107,13 @@ public final class ParquetFiles {
     }
   }
 
+  /** A regular expression (RE2) matching exactly {@code name}: every code point escaped. */
+  static String exactName(String name) {
+    StringBuilder b = new StringBuilder("^");
+    name.codePoints().forEach(cp -> b.append("\\x{").append(Integer.toHexString(cp)).append('}'));
+    return b.append('$').toString();
+  }
+
   private static DuckLakeException writeFailed(String tableLabel, SQLException e) {
     return new DuckLakeException(
         "Cannot write Parquet data for table " + tableLabel + ": " + e.getMessage(), e);
@@ -116,7 +123,8 @@ public final class ParquetFiles {
    * The {@code COPY} of the table's columns, cast to their types, from {@code from} (which names
    * the rows {@code "__ducklift_src"}).
    *
-   * @param queryColumns the columns the rows have, or null if they have every table column
+   * @param queryColumns the columns the rows have, or null if they have exactly the table's columns
+   *     (taken by exact name, see {@link #writeData})
    */
   private static String copySql(
       List<ColumnNode> columns,
@@ -134,7 +142,9 @@ public final class ParquetFiles {
       }
       String type = c.type().duckdbType();
       String value;
-      if (queryColumns == null || queryColumns.contains(c.name())) {
+      if (queryColumns == null) {
+        value = "COLUMNS(" + literal(exactName(c.name())) + ")";
+      } else if (queryColumns.contains(c.name())) {
         value = "\"__ducklift_src\"." + quote(c.name());
       } else if (c.defaultValue() != null && !c.defaultValue().equals("NULL")) {
         value = literal(c.defaultValue());
