@@ -109,8 +109,12 @@ public final class ParquetFiles {
 
   /** A regular expression (RE2) matching exactly {@code name}: every code point escaped. */
   static String exactName(String name) {
-    StringBuilder b = new StringBuilder("^");
-    name.codePoints().forEach(cp -> b.append("\\x{").append(Integer.toHexString(cp)).append('}'));
+    StringBuilder b = new StringBuilder(name.length() * 6 + 2).append('^');
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      b.append("\\x{").append(Integer.toHexString(cp)).append('}');
+      i += Character.charCount(cp);
+    }
     return b.append('$').toString();
   }
 
