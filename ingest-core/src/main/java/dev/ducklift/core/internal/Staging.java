@@ -568,6 +568,8 @@ public final class Staging implements AutoCloseable {
                 task.run();
               } catch (SQLException e) {
                 failure = failure(step, e);
+              } catch (RuntimeException e) {
+                failure = e instanceof DuckliftException ? e : failure(step, e);
               } catch (Throwable t) {
                 failure = t;
               }
@@ -589,6 +591,8 @@ public final class Staging implements AutoCloseable {
                 }
               } catch (SQLException e) {
                 thrown[0] = failure(step, e);
+              } catch (RuntimeException e) {
+                thrown[0] = e instanceof DuckliftException ? e : failure(step, e);
               } catch (Throwable t) {
                 thrown[0] = t;
               } finally {

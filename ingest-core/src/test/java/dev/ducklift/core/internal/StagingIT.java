@@ -1,7 +1,9 @@
 package dev.ducklift.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.DataType;
 import java.math.BigDecimal;
@@ -140,6 +142,116 @@ class StagingIT {
         assertTableHolds(
             staging.connection(), Staging.relation("l1", "events"), all.subList(0, from));
       }
+    }
+  }
+
+  @Test
+  void rowsStagedInBackgroundReadBackAsTheirValuesAndCheckpointsAreReportedOnceCommitted()
+      throws Exception {
+    List<Object[]> all = randomRows(2049 + 1 + 4096 + 3000, 31);
+    int[] batches = {2049, 1, 4096, 3000};
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("events", KINDS);
+      writer.ensureTable(table);
+      writer.stageInBackground();
+      int from = 0;
+      for (int i = 0; i < batches.length; i++) {
+        append(writer, table, all.subList(from, from + batches[i]));
+        from += batches[i];
+        if (i < batches.length - 1) {
+          writer.checkpointInBackground(manifest("l1", writer, table));
+        } else {
+          writer.checkpoint(manifest("l1", writer, table));
+        }
+      }
+      assertThat(writer.rowsCommitted()).isEqualTo(all.size());
+      assertThat(writer.takeCommittedCheckpoints())
+          .containsExactly(new long[] {2049, 2049}, new long[] {1, 2050}, new long[] {4096, 6146});
+      assertTableHolds(staging.connection(), Staging.relation("l1", "events"), all);
+    }
+  }
+
+  @Test
+  void aColumnAddedMidLoadInBackgroundComesAfterTheRowsAppendedBeforeIt() throws Exception {
+    List<Object[]> all = randomRows(5000, 41);
+    List<Object[]> before = new ArrayList<>();
+    for (Object[] row : all.subList(0, 2500)) {
+      before.add(java.util.Arrays.copyOf(row, Math.min(row.length, 6)));
+    }
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("events", KINDS.subList(0, 6));
+      writer.ensureTable(table);
+      writer.stageInBackground();
+      append(writer, table, before);
+      for (int i = 6; i < KINDS.size(); i++) {
+        table.addColumn("c" + i, KINDS.get(i), true);
+      }
+      append(writer, table, all.subList(2500, 5000));
+      writer.checkpoint(manifest("l1", writer, table));
+      List<Object[]> expected = new ArrayList<>(before);
+      expected.addAll(all.subList(2500, 5000));
+      assertTableHolds(staging.connection(), Staging.relation("l1", "events"), expected);
+    }
+  }
+
+  @Test
+  void aTableTheVectorPathDoesNotWriteIsStagedValueByValueInBackgroundToo() throws Exception {
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("prices", List.of(DataType.BIGINT, DataType.decimal(38, 9)));
+      writer.ensureTable(table);
+      writer.stageInBackground();
+      Object[][] rows = {{1L, new BigDecimal("12.5")}, {2L, null}};
+      writer.append(table, rows, rows.length);
+      rows[0][1] = new BigDecimal("99");
+      writer.checkpoint(manifest("l1", writer, table));
+      try (Statement st = staging.connection().createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT c0, c1::VARCHAR FROM "
+                      + Staging.relation("l1", "prices")
+                      + " ORDER BY c0")) {
+        List<String> read = new ArrayList<>();
+        while (rs.next()) {
+          read.add(rs.getLong(1) + "=" + rs.getString(2));
+        }
+        assertThat(read).containsExactly("1=12.500000000", "2=null");
+      }
+    }
+  }
+
+  @Test
+  void aFailureOnTheStagingThreadIsThrownByALaterCallAndOnlyTheBatchSinceTheLastCheckpointIsLost()
+      throws Exception {
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("prices", List.of(DataType.BIGINT, DataType.decimal(38, 9)));
+      writer.ensureTable(table);
+      writer.stageInBackground();
+      Object[][] good = {{1L, new BigDecimal("1.5")}, {2L, new BigDecimal("2")}};
+      writer.append(table, good, good.length);
+      writer.checkpoint(manifest("l1", writer, table));
+      // More decimals than the column's scale: the staging thread fails to append it.
+      Object[][] bad = {{3L, new BigDecimal("3")}, {4L, new BigDecimal("0.0000000001")}};
+      writer.append(table, bad, bad.length);
+      assertThatThrownBy(
+              () -> {
+                writer.checkpointInBackground(manifest("l1", writer, table));
+                writer.closeAppenders();
+              })
+          .isInstanceOf(DuckliftException.class)
+          .hasMessageContaining("Staging load l1 failed at staging rows of table prices");
+      assertThat(writer.takeCommittedCheckpoints()).isEmpty();
+      writer.rollback();
+      assertThat(writer.rowsCommitted()).isEqualTo(2);
+      assertThat(count(staging.connection(), Staging.relation("l1", "prices"))).isEqualTo(2);
+      // After the rollback the writer stages again.
+      Object[][] more = {{5L, new BigDecimal("5")}};
+      writer.append(table, more, more.length);
+      writer.checkpoint(manifest("l1", writer, table));
+      assertThat(count(staging.connection(), Staging.relation("l1", "prices"))).isEqualTo(3);
     }
   }
 
