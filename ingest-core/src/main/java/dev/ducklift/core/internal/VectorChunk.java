@@ -134,6 +134,15 @@ final class VectorChunk {
     lengths[c][r] = bytes.length;
   }
 
+  /** About the memory the chunk's rows take. */
+  long bytes() {
+    long total = 0;
+    for (int c = 0; c < kinds.length; c++) {
+      total += data[c] != null ? data[c].capacity() : payloadSizes[c] + 8L * capacity;
+    }
+    return total;
+  }
+
   /** Empties the chunk for reuse. */
   void clear() {
     for (int c = 0; c < kinds.length; c++) {
