@@ -182,6 +182,7 @@ public final class Staging implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<long[]> committedCheckpoints =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Stager stager;
+    private java.util.concurrent.CountDownLatch backgroundCommit;
     private boolean open;
 
     private LoadWriter(String loadId, long seq) {
@@ -398,13 +399,46 @@ public final class Staging implements AutoCloseable {
       String json = manifest.toJson();
       SqlTask commit = () -> commit(all, manifest, json, rows, batch, !wait);
       if (stager != null && !wait) {
-        stager.submit(commit, "checkpoint");
+        // One commit in flight at most, so a crash loses less than two checkpoints' rows.
+        awaitBackgroundCommit();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        backgroundCommit = done;
+        stager.submit(
+            () -> {
+              try {
+                commit.run();
+              } finally {
+                done.countDown();
+              }
+            },
+            "checkpoint");
       } else {
         onStagingThread(commit, "checkpoint", false);
       }
       rowsSinceCheckpoint = 0;
       batch.forEach((k, v) -> checkpointedRowsByTable.merge(k, v, Long::sum));
       pendingRowsByTable.clear();
+    }
+
+    private void awaitBackgroundCommit() {
+      java.util.concurrent.CountDownLatch done = backgroundCommit;
+      if (done == null) {
+        return;
+      }
+      boolean interrupted = false;
+      try {
+        // A commit skipped after a failure never counts down: the failure ends the wait.
+        while (!done.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          Handoff.rethrow(stager.failure);
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      backgroundCommit = null;
     }
 
     private void commit(
@@ -473,6 +507,7 @@ public final class Staging implements AutoCloseable {
       if (stager != null) {
         stager.clearFailure();
       }
+      backgroundCommit = null;
       rowsSinceCheckpoint = 0;
       pendingRowsByTable.clear();
       checkpointedRowsByTable.clear();
