@@ -280,7 +280,7 @@ public final class Staging implements AutoCloseable {
       if (stager != null) {
         w.stage(rows, count);
         rowsSinceCheckpoint += count;
-        pendingRowsByTable.merge(table.name, (long) count, Long::sum);
+        w.unfoldedRows += count;
         return;
       }
       try {
@@ -395,6 +395,7 @@ public final class Staging implements AutoCloseable {
     private void checkpoint(LoadManifest manifest, boolean wait) {
       List<TableWriter> all = handOverChunks();
       long rows = rowsSinceCheckpoint;
+      foldPendingRows();
       Map<String, Long> batch = new HashMap<>(pendingRowsByTable);
       String json = manifest.toJson();
       SqlTask commit = () -> commit(all, manifest, json, rows, batch, !wait);
@@ -418,6 +419,16 @@ public final class Staging implements AutoCloseable {
       rowsSinceCheckpoint = 0;
       batch.forEach((k, v) -> checkpointedRowsByTable.merge(k, v, Long::sum));
       pendingRowsByTable.clear();
+    }
+
+    /** Adds the rows the table writers counted themselves to {@code pendingRowsByTable}. */
+    private void foldPendingRows() {
+      for (TableWriter w : writers.values()) {
+        if (w.unfoldedRows > 0) {
+          pendingRowsByTable.merge(w.table.name, w.unfoldedRows, Long::sum);
+          w.unfoldedRows = 0;
+        }
+      }
     }
 
     private void awaitBackgroundCommit() {
@@ -482,6 +493,7 @@ public final class Staging implements AutoCloseable {
 
     /** Rows that {@link #checkpoint} would commit now, per table (committed plus pending). */
     public long rowsIncludingPending(String table) {
+      foldPendingRows();
       return checkpointedRowsByTable.getOrDefault(table, 0L)
           + pendingRowsByTable.getOrDefault(table, 0L);
     }
@@ -509,6 +521,7 @@ public final class Staging implements AutoCloseable {
       }
       backgroundCommit = null;
       rowsSinceCheckpoint = 0;
+      foldPendingRows();
       pendingRowsByTable.clear();
       checkpointedRowsByTable.clear();
       checkpointedRowsByTable.putAll(committedRowsByTable);
@@ -747,6 +760,12 @@ public final class Staging implements AutoCloseable {
       /** With a staging thread: the chunk being filled and emptied chunks of this layout. */
       private VectorChunk chunk;
 
+      /** Rows staged since they were last added to {@code pendingRowsByTable}. */
+      private long unfoldedRows;
+
+      /** Whether {@link VectorAppender} writes the current columns. */
+      private boolean vectorKinds;
+
       private java.util.concurrent.ConcurrentLinkedQueue<VectorChunk> free =
           new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -814,13 +833,14 @@ public final class Staging implements AutoCloseable {
             kinds[i] = c.type().kind();
             scales[i] = c.type().scale();
           }
+          vectorKinds = VectorAppender.supports(kinds) && VectorAppender.vectorSize() > 0;
         }
         appliedVersion = table.version;
       }
 
       /** Lays rows out for the staging thread, handing over each full chunk. */
       void stage(Object[][] rows, int count) {
-        if (!VectorAppender.supports(kinds) || VectorAppender.vectorSize() == 0) {
+        if (!vectorKinds) {
           // Value by value on the staging thread; the normalizer reuses its row arrays.
           Object[][] copies = new Object[count][];
           for (int i = 0; i < count; i++) {
