@@ -34,6 +34,8 @@ public interface PipelineListener {
 
   /**
    * Rows of a checkpoint were committed to staging together with their cursor positions.
+   * Checkpoints are reported in order, once committed: staging commits in the background while the
+   * next pages are normalized, so later pages may be reported before a checkpoint.
    *
    * @param rowsInCheckpoint rows (all tables) written by this checkpoint
    * @param rowsStagedInLoad rows (all tables) staged so far in this load

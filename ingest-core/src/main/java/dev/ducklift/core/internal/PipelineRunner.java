@@ -534,6 +534,9 @@ public final class PipelineRunner {
       int index,
       Extraction run,
       Staging.LoadWriter writer) {
+    // Three threads: the resource's parses, the worker normalizes and lays rows out, and the
+    // writer's own appends and commits them (checkpoints commit in background).
+    writer.stageInBackground();
     PageWorker worker =
         new PageWorker("ducklift-normalize-" + name, run::accept, writer::closeAppenders);
     try {
@@ -542,6 +545,7 @@ public final class PipelineRunner {
       // Pages handed over before the failure are still normalized, so their checkpoints commit
       // exactly as if they had been processed in line; the rest is rolled back by the caller.
       worker.drain();
+      run.reportCommitted();
       Throwable cause = worker.failure() != null ? worker.failure() : e;
       if (cause instanceof DuckliftException d) {
         throw d;
@@ -554,6 +558,7 @@ public final class PipelineRunner {
       throw e;
     }
     worker.finish();
+    run.reportCommitted();
   }
 
   private List<TableRunResult> tableResults(
@@ -647,11 +652,18 @@ public final class PipelineRunner {
       if (writer.rowsSinceCheckpoint() >= checkpointRows
           || (checkpointPages > 0 && pagesSinceCheckpoint >= checkpointPages)) {
         long rows = writer.rowsSinceCheckpoint();
-        writer.checkpoint(manifest(LoadManifest.EXTRACTING));
+        writer.checkpointInBackground(manifest(LoadManifest.EXTRACTING));
         lastCheckpointRows = rows;
         pagesSinceCheckpoint = 0;
         stageNanos += System.nanoTime() - t1;
-        listener.checkpointCommitted(spec.name(), loadId, rows, writer.rowsCommitted());
+      }
+      reportCommitted();
+    }
+
+    /** Reports the checkpoints committed since the last report. */
+    void reportCommitted() {
+      for (long[] c : writer.takeCommittedCheckpoints()) {
+        listener.checkpointCommitted(spec.name(), loadId, c[0], c[1]);
         CrashPoints.reach(CrashPoints.MID_EXTRACT);
       }
     }

@@ -40,6 +40,8 @@ public final class Staging implements AutoCloseable {
 
   static final String JOURNAL = "_dl_staged_loads";
 
+  private static final Runnable STOP = () -> {};
+
   private final DuckDBConnection connection;
   private final Path file;
 
@@ -158,6 +160,11 @@ public final class Staging implements AutoCloseable {
    *
    * <p>Rows go through a {@link VectorAppender} where the driver allows it (every column type it
    * writes), otherwise through the JDBC {@link DuckDBAppender} value by value.
+   *
+   * <p>After {@link #stageInBackground}, a thread of the writer's own does all DuckDB work: the
+   * caller lays rows out in {@link VectorChunk}s and hands over whole chunks, and {@link
+   * #checkpointInBackground} commits while the caller goes on with the next batch. Every other
+   * method waits for the work handed over before it and rethrows its failure.
    */
   public final class LoadWriter implements Normalizer.RowSink, AutoCloseable {
     private final String loadId;
@@ -165,9 +172,17 @@ public final class Staging implements AutoCloseable {
     private final long seq;
     private final Map<NormalizedTable, TableWriter> writers = new IdentityHashMap<>();
     private long rowsSinceCheckpoint;
-    private long rowsCommitted;
-    private final Map<String, Long> committedRowsByTable = new HashMap<>();
+    private volatile long rowsCommitted;
+    private volatile Map<String, Long> committedRowsByTable = Map.of();
+
+    /** Rows per table in checkpoints committed or being committed (the caller's view). */
+    private final Map<String, Long> checkpointedRowsByTable = new HashMap<>();
+
     private final Map<String, Long> pendingRowsByTable = new HashMap<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<long[]> committedCheckpoints =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private Stager stager;
+    private java.util.concurrent.CountDownLatch backgroundCommit;
     private boolean open;
 
     private LoadWriter(String loadId, long seq) {
@@ -200,6 +215,52 @@ public final class Staging implements AutoCloseable {
       return committedRowsByTable;
     }
 
+    /**
+     * From now on, does all DuckDB work of this writer on a thread of its own, so that laying out
+     * rows overlaps with appending and committing them. Call it before the first row; loads that
+     * use {@link #typedAppender} do not.
+     */
+    public void stageInBackground() {
+      if (stager == null) {
+        stager = new Stager();
+      }
+    }
+
+    /**
+     * The checkpoints committed since the last call, oldest first, each as {@code {rows in the
+     * checkpoint, rows committed in the load}}: {@link #checkpointInBackground} commits later.
+     */
+    public List<long[]> takeCommittedCheckpoints() {
+      List<long[]> result = new ArrayList<>();
+      long[] c;
+      while ((c = committedCheckpoints.poll()) != null) {
+        result.add(c);
+      }
+      return result;
+    }
+
+    private TableWriter writer(NormalizedTable table) {
+      TableWriter w = writers.get(table);
+      if (w == null) {
+        w = new TableWriter(table);
+        writers.put(table, w);
+      }
+      return w;
+    }
+
+    /** Runs {@code task} on the staging thread if there is one (waiting for it), else here. */
+    private void onStagingThread(SqlTask task, String step, boolean evenAfterFailure) {
+      if (stager != null) {
+        stager.call(task, step, evenAfterFailure);
+        return;
+      }
+      try {
+        task.run();
+      } catch (SQLException e) {
+        throw failure(step, e);
+      }
+    }
+
     /** Creates or alters the staging table of {@code table} to its current schema. */
     public void ensureTable(NormalizedTable table) {
       TableWriter w = writers.get(table);
@@ -212,13 +273,15 @@ public final class Staging implements AutoCloseable {
 
     @Override
     public void append(NormalizedTable table, Object[][] rows, int count) {
-      TableWriter w = writers.get(table);
-      if (w == null) {
-        w = new TableWriter(table);
-        writers.put(table, w);
-      }
+      TableWriter w = writer(table);
       if (w.appliedVersion != table.version) {
         w.sync();
+      }
+      if (stager != null) {
+        w.stage(rows, count);
+        rowsSinceCheckpoint += count;
+        w.unfoldedRows += count;
+        return;
       }
       try {
         if (w.vectors == null && w.appender == null) {
@@ -258,6 +321,11 @@ public final class Staging implements AutoCloseable {
      * one.
      */
     DuckDBAppender typedAppender(NormalizedTable table) {
+      if (stager != null) {
+        // The staging thread owns the appenders, and a DuckDB appender is confined to one thread.
+        throw new IllegalStateException(
+            "Typed appenders cannot be used while staging in background");
+      }
       TableWriter w = writers.get(table);
       if (w == null) {
         w = new TableWriter(table);
@@ -284,13 +352,26 @@ public final class Staging implements AutoCloseable {
 
     /** Flushes and closes the open appenders; call it on the thread that appended. */
     public void closeAppenders() {
-      try {
-        for (TableWriter w : writers.values()) {
-          w.closeAppender();
+      List<TableWriter> all = handOverChunks();
+      onStagingThread(
+          () -> {
+            for (TableWriter w : all) {
+              w.closeAppender();
+            }
+          },
+          "flushing rows",
+          false);
+    }
+
+    /** Hands every partly filled chunk to the staging thread; returns all table writers. */
+    private List<TableWriter> handOverChunks() {
+      List<TableWriter> all = new ArrayList<>(writers.values());
+      if (stager != null) {
+        for (TableWriter w : all) {
+          w.handOver();
         }
-      } catch (SQLException e) {
-        throw failure("flushing rows", e);
       }
+      return all;
     }
 
     /**
@@ -298,59 +379,153 @@ public final class Staging implements AutoCloseable {
      * manifest} in one transaction; then opens the next transaction.
      */
     public void checkpoint(LoadManifest manifest) {
-      try {
-        for (TableWriter w : writers.values()) {
-          w.closeAppender();
-        }
-        try (PreparedStatement del =
-                connection.prepareStatement("DELETE FROM main." + JOURNAL + " WHERE load_id = ?");
-            PreparedStatement ins =
-                connection.prepareStatement(
-                    "INSERT INTO main." + JOURNAL + " VALUES (?, ?, ?, ?, ?)")) {
-          del.setString(1, loadId);
-          del.executeUpdate();
-          ins.setLong(1, seq);
-          ins.setString(2, loadId);
-          ins.setString(3, manifest.resource());
-          ins.setString(4, manifest.status());
-          ins.setString(5, manifest.toJson());
-          ins.executeUpdate();
-        }
-        connection.commit();
-        rowsCommitted += rowsSinceCheckpoint;
-        rowsSinceCheckpoint = 0;
-        pendingRowsByTable.forEach((k, v) -> committedRowsByTable.merge(k, v, Long::sum));
-        pendingRowsByTable.clear();
-        // DuckDB starts a transaction lazily on the next statement; appenders only join an
-        // active one, so start it now.
-        execute("SELECT 1");
-      } catch (SQLException e) {
-        throw failure("checkpoint", e);
+      checkpoint(manifest, true);
+    }
+
+    /**
+     * Like {@link #checkpoint}, but when staging in background it returns as soon as the commit is
+     * queued behind the rows handed over before it; {@link #takeCommittedCheckpoints} reports it
+     * once committed, and a failure is thrown by a later call. Without background staging it
+     * commits at once and reports the checkpoint the same way.
+     */
+    public void checkpointInBackground(LoadManifest manifest) {
+      checkpoint(manifest, false);
+    }
+
+    private void checkpoint(LoadManifest manifest, boolean wait) {
+      List<TableWriter> all = handOverChunks();
+      long rows = rowsSinceCheckpoint;
+      foldPendingRows();
+      Map<String, Long> batch = new HashMap<>(pendingRowsByTable);
+      String json = manifest.toJson();
+      SqlTask commit = () -> commit(all, manifest, json, rows, batch, !wait);
+      if (stager != null && !wait) {
+        // One commit in flight at most, so a crash loses less than two checkpoints' rows.
+        awaitBackgroundCommit();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        backgroundCommit = done;
+        stager.submit(
+            () -> {
+              try {
+                commit.run();
+              } finally {
+                done.countDown();
+              }
+            },
+            "checkpoint");
+      } else {
+        onStagingThread(commit, "checkpoint", false);
       }
+      rowsSinceCheckpoint = 0;
+      batch.forEach((k, v) -> checkpointedRowsByTable.merge(k, v, Long::sum));
+      pendingRowsByTable.clear();
+    }
+
+    /** Adds the rows the table writers counted themselves to {@code pendingRowsByTable}. */
+    private void foldPendingRows() {
+      for (TableWriter w : writers.values()) {
+        if (w.unfoldedRows > 0) {
+          pendingRowsByTable.merge(w.table.name, w.unfoldedRows, Long::sum);
+          w.unfoldedRows = 0;
+        }
+      }
+    }
+
+    private void awaitBackgroundCommit() {
+      java.util.concurrent.CountDownLatch done = backgroundCommit;
+      if (done == null) {
+        return;
+      }
+      boolean interrupted = false;
+      try {
+        // A commit skipped after a failure never counts down: the failure ends the wait.
+        while (!done.await(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          Handoff.rethrow(stager.failure);
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      backgroundCommit = null;
+    }
+
+    private void commit(
+        List<TableWriter> all,
+        LoadManifest manifest,
+        String json,
+        long rows,
+        Map<String, Long> batch,
+        boolean report)
+        throws SQLException {
+      for (TableWriter w : all) {
+        w.closeAppender();
+      }
+      try (PreparedStatement del =
+              connection.prepareStatement("DELETE FROM main." + JOURNAL + " WHERE load_id = ?");
+          PreparedStatement ins =
+              connection.prepareStatement(
+                  "INSERT INTO main." + JOURNAL + " VALUES (?, ?, ?, ?, ?)")) {
+        del.setString(1, loadId);
+        del.executeUpdate();
+        ins.setLong(1, seq);
+        ins.setString(2, loadId);
+        ins.setString(3, manifest.resource());
+        ins.setString(4, manifest.status());
+        ins.setString(5, json);
+        ins.executeUpdate();
+      }
+      connection.commit();
+      long total = rowsCommitted + rows;
+      rowsCommitted = total;
+      Map<String, Long> committed = new HashMap<>(committedRowsByTable);
+      batch.forEach((k, v) -> committed.merge(k, v, Long::sum));
+      committedRowsByTable = Map.copyOf(committed);
+      if (report) {
+        committedCheckpoints.add(new long[] {rows, total});
+      }
+      // DuckDB starts a transaction lazily on the next statement; appenders only join an
+      // active one, so start it now.
+      execute("SELECT 1");
     }
 
     /** Rows that {@link #checkpoint} would commit now, per table (committed plus pending). */
     public long rowsIncludingPending(String table) {
-      return committedRowsByTable.getOrDefault(table, 0L)
+      foldPendingRows();
+      return checkpointedRowsByTable.getOrDefault(table, 0L)
           + pendingRowsByTable.getOrDefault(table, 0L);
     }
 
-    /** Discards everything since the last checkpoint. */
+    /** Discards everything since the last checkpoint committed. */
     public void rollback() {
       if (!open) {
         return;
       }
-      for (TableWriter w : writers.values()) {
-        w.abandonAppender();
+      List<TableWriter> all = new ArrayList<>(writers.values());
+      for (TableWriter w : all) {
+        w.dropChunk();
       }
-      try {
-        connection.rollback();
-      } catch (SQLException e) {
-        throw failure("rollback", e);
+      onStagingThread(
+          () -> {
+            for (TableWriter w : all) {
+              w.abandonAppender();
+            }
+            connection.rollback();
+          },
+          "rollback",
+          true);
+      if (stager != null) {
+        stager.clearFailure();
       }
+      backgroundCommit = null;
       rowsSinceCheckpoint = 0;
+      foldPendingRows();
       pendingRowsByTable.clear();
-      for (TableWriter w : writers.values()) {
+      checkpointedRowsByTable.clear();
+      checkpointedRowsByTable.putAll(committedRowsByTable);
+      for (TableWriter w : all) {
         w.applied.clear();
         w.appliedVersion = -1;
         w.created = false;
@@ -368,9 +543,11 @@ public final class Staging implements AutoCloseable {
       } finally {
         open = false;
         try {
-          connection.setAutoCommit(true);
-        } catch (SQLException e) {
-          throw failure("close", e);
+          onStagingThread(() -> connection.setAutoCommit(true), "close", true);
+        } finally {
+          if (stager != null) {
+            stager.stop();
+          }
         }
       }
     }
@@ -387,6 +564,189 @@ public final class Staging implements AutoCloseable {
           e);
     }
 
+    /** Work on the staging connection. */
+    @FunctionalInterface
+    private interface SqlTask {
+      void run() throws SQLException;
+    }
+
+    /**
+     * The writer's staging thread: runs the tasks handed to it in order. After a task fails, the
+     * following ones are skipped (except rollback and close) and callers get its failure.
+     */
+    private final class Stager {
+      /*
+       * Deep enough that the caller goes on laying rows out while a checkpoint commits (tens of
+       * milliseconds for 200,000 rows): with a few chunks of slack it soon waited, with one core
+       * idle, for the commit.
+       */
+      private static final int CAPACITY = 256;
+      private static final long MAX_BYTES_QUEUED = 64L << 20;
+      private final java.util.concurrent.ArrayBlockingQueue<Runnable> tasks =
+          new java.util.concurrent.ArrayBlockingQueue<>(CAPACITY);
+      private final Object budget = new Object();
+      private long bytesQueued;
+      private final Thread thread;
+      private volatile Throwable failure;
+      private boolean stopped;
+
+      Stager() {
+        thread = new Thread(this::loop, "ducklift-stage-" + loadId);
+        thread.setDaemon(true);
+        thread.start();
+      }
+
+      private void loop() {
+        while (true) {
+          Runnable task;
+          try {
+            task = tasks.take();
+          } catch (InterruptedException e) {
+            // Only stop() ends this thread: its callers wait for their tasks.
+            continue;
+          }
+          if (task == STOP) {
+            return;
+          }
+          task.run();
+        }
+      }
+
+      /** Queues {@code task}; its failure is thrown by a later call. */
+      void submit(SqlTask task, String step) {
+        submit(task, step, 0);
+      }
+
+      /**
+       * Queues {@code task}, which holds about {@code bytes} of rows until it ran, waiting while
+       * {@link #MAX_BYTES_QUEUED} are queued already.
+       */
+      void submit(SqlTask task, String step, long bytes) {
+        Handoff.rethrow(failure);
+        reserve(bytes);
+        put(
+            () -> {
+              try {
+                if (failure == null) {
+                  task.run();
+                }
+              } catch (SQLException e) {
+                failure = failure(step, e);
+              } catch (RuntimeException e) {
+                failure = e instanceof DuckliftException ? e : failure(step, e);
+              } catch (Throwable t) {
+                failure = t;
+              } finally {
+                release(bytes);
+              }
+            });
+      }
+
+      private void reserve(long bytes) {
+        if (bytes == 0) {
+          return;
+        }
+        boolean interrupted = false;
+        synchronized (budget) {
+          // A task larger than the budget still goes when nothing else is queued.
+          while (bytesQueued > 0 && bytesQueued + bytes > MAX_BYTES_QUEUED) {
+            try {
+              budget.wait();
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+          bytesQueued += bytes;
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+
+      private void release(long bytes) {
+        if (bytes == 0) {
+          return;
+        }
+        synchronized (budget) {
+          bytesQueued -= bytes;
+          budget.notifyAll();
+        }
+      }
+
+      /** Runs {@code task} after everything queued before it, and waits for it. */
+      void call(SqlTask task, String step, boolean evenAfterFailure) {
+        if (!evenAfterFailure) {
+          Handoff.rethrow(failure);
+        }
+        Throwable[] thrown = new Throwable[1];
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        put(
+            () -> {
+              try {
+                if (evenAfterFailure || failure == null) {
+                  task.run();
+                }
+              } catch (SQLException e) {
+                thrown[0] = failure(step, e);
+              } catch (RuntimeException e) {
+                thrown[0] = e instanceof DuckliftException ? e : failure(step, e);
+              } catch (Throwable t) {
+                thrown[0] = t;
+              } finally {
+                done.countDown();
+              }
+            });
+        boolean interrupted = false;
+        while (true) {
+          try {
+            done.await();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        Handoff.rethrow(thrown[0]);
+        if (!evenAfterFailure) {
+          Handoff.rethrow(failure);
+        }
+      }
+
+      /** Forgets a failure once its batch is rolled back. */
+      void clearFailure() {
+        failure = null;
+      }
+
+      void stop() {
+        if (stopped) {
+          return;
+        }
+        put(STOP);
+        stopped = true;
+        Handoff.joinUninterruptibly(thread);
+      }
+
+      private void put(Runnable task) {
+        if (stopped) {
+          throw new IllegalStateException("Load writer " + loadId + " is closed");
+        }
+        boolean interrupted = false;
+        while (true) {
+          try {
+            tasks.put(task);
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
     private final class TableWriter {
       private final NormalizedTable table;
       private final Map<String, DataType> applied = new HashMap<>();
@@ -397,67 +757,155 @@ public final class Staging implements AutoCloseable {
       private DataType.Kind[] kinds = new DataType.Kind[0];
       private int[] scales = new int[0];
 
+      /** With a staging thread: the chunk being filled and emptied chunks of this layout. */
+      private VectorChunk chunk;
+
+      /** Rows staged since they were last added to {@code pendingRowsByTable}. */
+      private long unfoldedRows;
+
+      /** Whether {@link VectorAppender} writes the current columns. */
+      private boolean vectorKinds;
+
+      private java.util.concurrent.ConcurrentLinkedQueue<VectorChunk> free =
+          new java.util.concurrent.ConcurrentLinkedQueue<>();
+
       TableWriter(NormalizedTable table) {
         this.table = table;
       }
 
       void sync() {
-        try {
-          List<ColumnState> columns = table.columns();
-          String relation = quote(schema) + "." + quote(table.name);
-          List<String> ddl = new ArrayList<>();
-          if (!created) {
-            StringBuilder sql =
-                new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(relation).append(" (");
-            for (int i = 0; i < columns.size(); i++) {
-              ColumnState c = columns.get(i);
-              sql.append(i == 0 ? "" : ", ")
-                  .append(quote(c.name()))
-                  .append(' ')
-                  .append(c.type().duckdbType());
+        List<ColumnState> columns = table.columns();
+        String relation = quote(schema) + "." + quote(table.name);
+        List<String> ddl = new ArrayList<>();
+        if (!created) {
+          StringBuilder sql =
+              new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(relation).append(" (");
+          for (int i = 0; i < columns.size(); i++) {
+            ColumnState c = columns.get(i);
+            sql.append(i == 0 ? "" : ", ")
+                .append(quote(c.name()))
+                .append(' ')
+                .append(c.type().duckdbType());
+          }
+          ddl.add(sql.append(')').toString());
+        } else {
+          for (ColumnState c : columns) {
+            DataType before = applied.get(c.name());
+            if (before == null) {
+              ddl.add(
+                  "ALTER TABLE "
+                      + relation
+                      + " ADD COLUMN "
+                      + quote(c.name())
+                      + " "
+                      + c.type().duckdbType());
+            } else if (!before.equals(c.type())) {
+              ddl.add(
+                  "ALTER TABLE "
+                      + relation
+                      + " ALTER COLUMN "
+                      + quote(c.name())
+                      + " TYPE "
+                      + c.type().duckdbType());
             }
-            ddl.add(sql.append(')').toString());
-          } else {
-            for (ColumnState c : columns) {
-              DataType before = applied.get(c.name());
-              if (before == null) {
-                ddl.add(
-                    "ALTER TABLE "
-                        + relation
-                        + " ADD COLUMN "
-                        + quote(c.name())
-                        + " "
-                        + c.type().duckdbType());
-              } else if (!before.equals(c.type())) {
-                ddl.add(
-                    "ALTER TABLE "
-                        + relation
-                        + " ALTER COLUMN "
-                        + quote(c.name())
-                        + " TYPE "
-                        + c.type().duckdbType());
+          }
+        }
+        if (!ddl.isEmpty()) {
+          // Rows laid out for the old columns go first.
+          handOver();
+          onStagingThread(
+              () -> {
+                closeAppender();
+                for (String sql : ddl) {
+                  execute(sql);
+                }
+              },
+              "creating table " + table.name,
+              false);
+          free = new java.util.concurrent.ConcurrentLinkedQueue<>();
+          created = true;
+          applied.clear();
+          kinds = new DataType.Kind[columns.size()];
+          scales = new int[columns.size()];
+          for (int i = 0; i < columns.size(); i++) {
+            ColumnState c = columns.get(i);
+            applied.put(c.name(), c.type());
+            kinds[i] = c.type().kind();
+            scales[i] = c.type().scale();
+          }
+          vectorKinds = VectorAppender.supports(kinds) && VectorAppender.vectorSize() > 0;
+        }
+        appliedVersion = table.version;
+      }
+
+      /** Lays rows out for the staging thread, handing over each full chunk. */
+      void stage(Object[][] rows, int count) {
+        if (!vectorKinds) {
+          // Value by value on the staging thread; the normalizer reuses its row arrays.
+          Object[][] copies = new Object[count][];
+          for (int i = 0; i < count; i++) {
+            copies[i] = rows[i].clone();
+          }
+          stager.submit(
+              () -> {
+                if (appender == null) {
+                  appender = connection.createAppender(schema, table.name);
+                }
+                for (Object[] row : copies) {
+                  appendRow(row);
+                }
+              },
+              "staging rows of table " + table.name,
+              16L * count * kinds.length);
+          return;
+        }
+        for (int i = 0; i < count; i++) {
+          if (chunk == null) {
+            chunk = free.poll();
+            if (chunk == null) {
+              chunk = new VectorChunk(kinds, VectorAppender.vectorSize());
+            }
+          }
+          chunk.appendRow(rows[i]);
+          if (chunk.full()) {
+            handOver();
+          }
+        }
+      }
+
+      /** Queues the chunk being filled, if any, for the staging thread. */
+      void handOver() {
+        VectorChunk c = chunk;
+        if (c == null) {
+          return;
+        }
+        chunk = null;
+        if (c.rows == 0) {
+          free.add(c);
+          return;
+        }
+        java.util.concurrent.ConcurrentLinkedQueue<VectorChunk> returnTo = free;
+        DataType.Kind[] layout = kinds;
+        stager.submit(
+            () -> {
+              if (vectors == null) {
+                vectors = VectorAppender.open(connection, schema, table.name, layout);
+                if (vectors == null) {
+                  throw new SQLException("The driver's vectors are not available");
+                }
               }
-            }
-          }
-          if (!ddl.isEmpty()) {
-            closeAppender();
-            for (String sql : ddl) {
-              execute(sql);
-            }
-            created = true;
-            applied.clear();
-            kinds = new DataType.Kind[columns.size()];
-            scales = new int[columns.size()];
-            for (int i = 0; i < columns.size(); i++) {
-              ColumnState c = columns.get(i);
-              applied.put(c.name(), c.type());
-              kinds[i] = c.type().kind();
-              scales[i] = c.type().scale();
-            }
-          }
-          appliedVersion = table.version;
-        } catch (SQLException e) {
-          throw failure("creating table " + table.name, e);
+              vectors.append(c);
+              c.clear();
+              returnTo.add(c);
+            },
+            "staging rows of table " + table.name,
+            c.bytes());
+      }
+
+      /** Drops the rows of the chunk being filled (they are being rolled back). */
+      void dropChunk() {
+        if (chunk != null) {
+          chunk.clear();
         }
       }
 

@@ -130,7 +130,15 @@ final class VectorAppender implements AutoCloseable {
         appender.close();
         return null;
       }
-      return new VectorAppender(appender, kinds, BINDINGS.vectorSize);
+      VectorAppender v = new VectorAppender(appender, kinds, BINDINGS.vectorSize);
+      for (int i = 0; i < kinds.length; i++) {
+        // Heap chunks are copied byte for byte, so vectors must be in the machine's order.
+        if (v.data[i] != null && v.data[i].order() != java.nio.ByteOrder.nativeOrder()) {
+          appender.close();
+          return null;
+        }
+      }
+      return v;
     } catch (ReflectiveOperationException | RuntimeException e) {
       appender.close();
       return null;
@@ -212,17 +220,65 @@ final class VectorAppender implements AutoCloseable {
           payloadSizes[c] = 0;
         }
       }
-      BINDINGS.setSize.invokeExact(chunkRef, (long) n);
-      int rc = (int) BINDINGS.appendChunk.invokeExact(appenderRef, chunkRef);
-      if (rc != 0) {
-        throw new SQLException(error());
-      }
-      BINDINGS.resetChunk.invokeExact(chunkRef);
-      for (Object column : columns) {
-        BINDINGS.columnReset.invoke(column);
-      }
-      refreshBuffers();
+      moveChunk(n);
       row = 0;
+    } catch (SQLException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new SQLException("Cannot append a chunk of " + n + " rows: " + t, t);
+    }
+  }
+
+  /** Hands the native chunk, filled with {@code n} rows, to DuckDB's appender and resets it. */
+  private void moveChunk(int n) throws Throwable {
+    BINDINGS.setSize.invokeExact(chunkRef, (long) n);
+    int rc = (int) BINDINGS.appendChunk.invokeExact(appenderRef, chunkRef);
+    if (rc != 0) {
+      throw new SQLException(error());
+    }
+    BINDINGS.resetChunk.invokeExact(chunkRef);
+    for (Object column : columns) {
+      BINDINGS.columnReset.invoke(column);
+    }
+    refreshBuffers();
+  }
+
+  /** The rows per DuckDB vector, which is the capacity {@link VectorChunk}s must have. */
+  static int vectorSize() {
+    return BINDINGS == null ? 0 : BINDINGS.vectorSize;
+  }
+
+  /**
+   * Appends the rows of a chunk filled on the Java heap (possibly by another thread): each column
+   * is copied into its vector in one block. The chunk can be reused once this returns.
+   */
+  void append(VectorChunk chunk) throws SQLException {
+    if (chunk.capacity != capacity || !Arrays.equals(chunk.kinds, kinds)) {
+      throw new SQLException("A chunk laid out for other columns cannot be appended");
+    }
+    appendChunk();
+    int n = chunk.rows;
+    if (n == 0) {
+      return;
+    }
+    try {
+      for (int c = 0; c < kinds.length; c++) {
+        if (VectorChunk.isText(kinds[c])) {
+          long[] lens = n == capacity ? chunk.lengths[c] : Arrays.copyOf(chunk.lengths[c], n);
+          BINDINGS.assignStrings.invokeExact(
+              vectors[c], 0L, chunk.payloads[c], lens, chunk.payloadSizes[c]);
+          continue;
+        }
+        data[c].put(0, chunk.data[c].array(), 0, n * VectorChunk.width(kinds[c]));
+        if (chunk.hasNulls[c]) {
+          long[] words = chunk.validity[c];
+          ByteBuffer valid = validity[c];
+          for (int w = 0, end = (n + 63) >>> 6; w < end; w++) {
+            valid.putLong(w << 3, words[w]);
+          }
+        }
+      }
+      moveChunk(n);
     } catch (SQLException e) {
       throw e;
     } catch (Throwable t) {

@@ -1,9 +1,12 @@
 package dev.ducklift.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.schema.TableSchema;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -141,6 +144,257 @@ class StagingIT {
             staging.connection(), Staging.relation("l1", "events"), all.subList(0, from));
       }
     }
+  }
+
+  @Test
+  void rowsStagedInBackgroundReadBackAsTheirValuesAndCheckpointsAreReportedOnceCommitted()
+      throws Exception {
+    List<Object[]> all = randomRows(2049 + 1 + 4096 + 3000, 31);
+    int[] batches = {2049, 1, 4096, 3000};
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("events", KINDS);
+      writer.ensureTable(table);
+      writer.stageInBackground();
+      int from = 0;
+      for (int i = 0; i < batches.length; i++) {
+        append(writer, table, all.subList(from, from + batches[i]));
+        from += batches[i];
+        if (i < batches.length - 1) {
+          writer.checkpointInBackground(manifest("l1", writer, table));
+        } else {
+          writer.checkpoint(manifest("l1", writer, table));
+        }
+      }
+      assertThat(writer.rowsCommitted()).isEqualTo(all.size());
+      assertThat(writer.takeCommittedCheckpoints())
+          .containsExactly(new long[] {2049, 2049}, new long[] {1, 2050}, new long[] {4096, 6146});
+      assertTableHolds(staging.connection(), Staging.relation("l1", "events"), all);
+    }
+  }
+
+  @Test
+  void aColumnAddedMidLoadInBackgroundComesAfterTheRowsAppendedBeforeIt() throws Exception {
+    List<Object[]> all = randomRows(5000, 41);
+    List<Object[]> before = new ArrayList<>();
+    for (Object[] row : all.subList(0, 2500)) {
+      before.add(java.util.Arrays.copyOf(row, Math.min(row.length, 6)));
+    }
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("events", KINDS.subList(0, 6));
+      writer.ensureTable(table);
+      writer.stageInBackground();
+      append(writer, table, before);
+      for (int i = 6; i < KINDS.size(); i++) {
+        table.addColumn("c" + i, KINDS.get(i), true);
+      }
+      append(writer, table, all.subList(2500, 5000));
+      writer.checkpoint(manifest("l1", writer, table));
+      List<Object[]> expected = new ArrayList<>(before);
+      expected.addAll(all.subList(2500, 5000));
+      assertTableHolds(staging.connection(), Staging.relation("l1", "events"), expected);
+    }
+  }
+
+  @Test
+  void aTableTheVectorPathDoesNotWriteIsStagedValueByValueInBackgroundToo() throws Exception {
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("prices", List.of(DataType.BIGINT, DataType.decimal(38, 9)));
+      writer.ensureTable(table);
+      writer.stageInBackground();
+      Object[][] rows = {{1L, new BigDecimal("12.5")}, {2L, null}};
+      writer.append(table, rows, rows.length);
+      rows[0][1] = new BigDecimal("99");
+      writer.checkpoint(manifest("l1", writer, table));
+      try (Statement st = staging.connection().createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT c0, c1::VARCHAR FROM "
+                      + Staging.relation("l1", "prices")
+                      + " ORDER BY c0")) {
+        List<String> read = new ArrayList<>();
+        while (rs.next()) {
+          read.add(rs.getLong(1) + "=" + rs.getString(2));
+        }
+        assertThat(read).containsExactly("1=12.500000000", "2=null");
+      }
+    }
+  }
+
+  @Test
+  void aFailureOnTheStagingThreadIsThrownByALaterCallAndOnlyTheBatchSinceTheLastCheckpointIsLost()
+      throws Exception {
+    try (Staging staging = Staging.open(dir.resolve("work"));
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      NormalizedTable table = table("prices", List.of(DataType.BIGINT, DataType.decimal(38, 9)));
+      writer.ensureTable(table);
+      writer.stageInBackground();
+      Object[][] good = {{1L, new BigDecimal("1.5")}, {2L, new BigDecimal("2")}};
+      writer.append(table, good, good.length);
+      writer.checkpoint(manifest("l1", writer, table));
+      // More decimals than the column's scale: the staging thread fails to append it.
+      Object[][] bad = {{3L, new BigDecimal("3")}, {4L, new BigDecimal("0.0000000001")}};
+      writer.append(table, bad, bad.length);
+      assertThatThrownBy(
+              () -> {
+                writer.checkpointInBackground(manifest("l1", writer, table));
+                writer.closeAppenders();
+              })
+          .isInstanceOf(DuckliftException.class)
+          .hasMessageContaining("Staging load l1 failed at staging rows of table prices");
+      assertThat(writer.takeCommittedCheckpoints()).isEmpty();
+      writer.rollback();
+      assertThat(writer.rowsCommitted()).isEqualTo(2);
+      assertThat(count(staging.connection(), Staging.relation("l1", "prices"))).isEqualTo(2);
+      // After the rollback the writer stages again.
+      Object[][] more = {{5L, new BigDecimal("5")}};
+      writer.append(table, more, more.length);
+      writer.checkpoint(manifest("l1", writer, table));
+      assertThat(count(staging.connection(), Staging.relation("l1", "prices"))).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void normalizedRecordsStagedInBackgroundAreTheRowsStagedInLine() throws Exception {
+    int n = 6000;
+    List<Map<String, Object>> records = nestedRecords(n);
+    long items = records.stream().mapToLong(r -> ((List<?>) r.get("items")).size()).sum();
+    long tags = records.stream().mapToLong(r -> ((List<?>) r.get("tags")).size()).sum();
+    Map<String, List<String>> inline = stageRecords(records, dir.resolve("inline"), false);
+    Map<String, List<String>> background = stageRecords(records, dir.resolve("bg"), true);
+    assertThat(background.keySet()).containsExactly("events", "events__tags", "events__items");
+    assertThat(background.get("events")).hasSize(n);
+    assertThat(background.get("events__tags")).hasSize((int) tags);
+    assertThat(background.get("events__items")).hasSize((int) items);
+    assertThat(background).isEqualTo(inline);
+    // Record 7: amount widened to DOUBLE mid-load, its timestamp as epoch microseconds, and
+    // "late" (first seen in record 4000) null.
+    long micros =
+        java.time.Instant.parse(records.get(7).get("ts").toString()).toEpochMilli() * 1000L + 123L;
+    assertThat(background.get("events").get(7))
+        .startsWith("7|" + micros + "|l1|")
+        .contains("|7.0|")
+        .endsWith("|null");
+    assertThat(background.get("events").get(4000)).endsWith("|x4000");
+  }
+
+  /**
+   * Records with nested objects, arrays of scalars and of objects (with decimals, which go value by
+   * value), nulls, non-ASCII text, a column widening mid-load and one appearing late.
+   */
+  private static List<Map<String, Object>> nestedRecords(int n) {
+    SplittableRandom random = new SplittableRandom(61);
+    List<Map<String, Object>> records = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Map<String, Object> r = new java.util.LinkedHashMap<>();
+      r.put("id", (long) i);
+      r.put("name", TEXTS[random.nextInt(TEXTS.length)]);
+      r.put("ts", java.time.Instant.ofEpochSecond(1_700_000_000L + i, 123_456L).toString());
+      r.put("amount", i < n / 2 ? (Object) (long) i : (Object) (i + 0.25));
+      r.put("flag", random.nextInt(5) == 0 ? null : random.nextBoolean());
+      if (random.nextInt(4) > 0) {
+        Map<String, Object> user = new java.util.LinkedHashMap<>();
+        user.put("email", "u" + i + "@example.com");
+        user.put("address", Map.of("city", i % 3 == 0 ? "Zürich" : "Turku"));
+        r.put("user", user);
+      }
+      List<Object> tagList = new ArrayList<>();
+      for (int t = random.nextInt(4); t > 0; t--) {
+        tagList.add("tag" + random.nextInt(10));
+      }
+      r.put("tags", tagList);
+      List<Object> itemList = new ArrayList<>();
+      for (int t = random.nextInt(1, 4); t > 0; t--) {
+        Map<String, Object> item = new java.util.LinkedHashMap<>();
+        item.put("sku", "SKU-" + random.nextInt(1000));
+        item.put("qty", (long) random.nextInt(1, 6));
+        item.put("price", BigDecimal.valueOf(random.nextInt(100_000), 2));
+        itemList.add(item);
+      }
+      r.put("items", itemList);
+      if (i >= 4000) {
+        r.put("late", "x" + i);
+      }
+      records.add(r);
+    }
+    return records;
+  }
+
+  /** Normalizes and stages the records in one load; returns each table's rows as text. */
+  private static Map<String, List<String>> stageRecords(
+      List<Map<String, Object>> records, Path work, boolean background) throws SQLException {
+    dev.ducklift.core.ResourceSpec spec =
+        dev.ducklift.core.ResourceSpec.builder("events").primaryKey("id").build();
+    Map<String, List<String>> result = new java.util.LinkedHashMap<>();
+    try (Staging staging = Staging.open(work);
+        Staging.LoadWriter writer = staging.begin("l1", 1)) {
+      Normalizer normalizer = new Normalizer(spec, "l1", List.of(), writer);
+      for (NormalizedTable t : normalizer.tables()) {
+        writer.ensureTable(t);
+      }
+      if (background) {
+        writer.stageInBackground();
+      }
+      for (int i = 0; i < records.size(); i++) {
+        normalizer.normalize(records.get(i), "page", i);
+        boolean last = i == records.size() - 1;
+        if (writer.rowsSinceCheckpoint() >= 5000 || last) {
+          List<LoadManifest.Table> tables = new ArrayList<>();
+          for (NormalizedTable t : normalizer.tables()) {
+            writer.ensureTable(t);
+            tables.add(new LoadManifest.Table(t.schema(), writer.rowsIncludingPending(t.name())));
+          }
+          LoadManifest m =
+              new LoadManifest(
+                  "l1",
+                  "events",
+                  LoadManifest.EXTRACTING,
+                  false,
+                  false,
+                  Map.of(),
+                  WriteDisposition.APPEND,
+                  normalizer.primaryKeyColumns(),
+                  null,
+                  tables,
+                  i + 1,
+                  0,
+                  normalizer.schemaChanges());
+          if (background && !last) {
+            writer.checkpointInBackground(m);
+          } else {
+            writer.checkpoint(m);
+          }
+        }
+      }
+      for (NormalizedTable t : normalizer.tables()) {
+        List<String> rows = new ArrayList<>();
+        // Root rows lead with their id and timestamp in microseconds, child rows with theirs.
+        String sql =
+            t.parentName() == null
+                ? "SELECT id, epoch_us(ts), * FROM "
+                    + Staging.relation("l1", t.name())
+                    + " ORDER BY id"
+                : "SELECT * FROM "
+                    + Staging.relation("l1", t.name())
+                    + " ORDER BY "
+                    + TableSchema.ROW_ID;
+        try (Statement st = staging.connection().createStatement();
+            ResultSet rs = st.executeQuery(sql)) {
+          int columns = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 1; c <= columns; c++) {
+              line.append(c == 1 ? "" : "|").append(rs.getString(c));
+            }
+            rows.add(line.toString());
+          }
+        }
+        result.put(t.name(), rows);
+      }
+    }
+    return result;
   }
 
   // ---- helpers ------------------------------------------------------------------------------
