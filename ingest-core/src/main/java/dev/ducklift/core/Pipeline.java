@@ -253,7 +253,9 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Commits staged rows (with the cursor positions they cover) every {@code rows} normalized
-     * rows, counting all tables of a load; a crash loses at most this much extracted work.
+     * rows, counting all tables of a load; a crash loses at most this much extracted work. Where
+     * staging commits in the background while normalizing goes on (record resources), commits come
+     * every half interval, so that the commit in flight and the rows after it stay within one.
      */
     public Builder checkpointEvery(long rows) {
       if (rows < 1) {
@@ -263,7 +265,10 @@ public final class Pipeline implements AutoCloseable {
       return this;
     }
 
-    /** Also checkpoints every {@code pages} pages ({@code 0}, the default, disables this). */
+    /**
+     * Also checkpoints every {@code pages} pages ({@code 0}, the default, disables this); halved
+     * like the row interval where staging commits in the background.
+     */
     public Builder checkpointEveryPages(int pages) {
       if (pages < 0) {
         throw new IllegalArgumentException("Checkpoint interval must be >= 0 pages: " + pages);

@@ -171,9 +171,11 @@ class PipelineIT {
             .workingDirectory(dir.resolve("work"))
             .destination(lake)
             .resource(source.resource(incrementalOrders()))
-            .checkpointEveryPages(2)
+            .checkpointEveryPages(4)
             .build();
 
+    // Checkpoints committed in the background come every 2 of the 4 pages (see below), so pages
+    // 1-2 are committed when page 3 fails.
     assertThatThrownBy(pipeline::run)
         .isInstanceOf(DuckliftException.class)
         .hasMessageContaining("Resource 'orders'")
@@ -344,6 +346,52 @@ class PipelineIT {
   }
 
   @Test
+  void checkpointsCommittedInTheBackgroundNeverLeaveMoreThanOneIntervalUncommitted() {
+    ListSource source = new ListSource();
+    source.pageSize = 5;
+    for (int i = 1; i <= 300; i++) {
+      source.add(i, ts(i % 50));
+    }
+    long interval = 40;
+    List<Long> uncommittedAtEachPage = new ArrayList<>();
+    List<Long> checkpointSizes = new ArrayList<>();
+    long[] extracted = {0};
+    long[] committed = {0};
+    Pipeline pipeline =
+        Pipeline.builder("p")
+            .workingDirectory(dir.resolve("work"))
+            .destination(lake)
+            .resource(source.resource(incrementalOrders()))
+            .checkpointEvery(interval)
+            .listener(
+                new PipelineListener() {
+                  @Override
+                  public void pageExtracted(String r, Page page, int records, int accepted) {
+                    extracted[0] += accepted;
+                    uncommittedAtEachPage.add(extracted[0] - committed[0]);
+                  }
+
+                  @Override
+                  public void checkpointCommitted(String r, String l, long rows, long total) {
+                    committed[0] = total;
+                    checkpointSizes.add(rows);
+                  }
+                })
+            .build();
+    pipeline.run();
+
+    // Every record is one row. What a crash would lose at a page boundary is what is not yet
+    // reported committed (a commit in flight counts as lost): at most one interval, plus the page
+    // that crossed each of the two half-interval marks.
+    assertThat(committed[0]).isEqualTo(300);
+    assertThat(uncommittedAtEachPage)
+        .isNotEmpty()
+        .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(interval + 2 * 5));
+    assertThat(checkpointSizes.subList(0, checkpointSizes.size() - 1))
+        .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(interval / 2 + 5));
+  }
+
+  @Test
   void theListenerSeesPagesCheckpointsPromotesAndTheEnd() {
     List<String> events = new ArrayList<>();
     ListSource source = new ListSource().add(1, ts(1)).add(2, ts(2)).add(3, ts(3));
@@ -352,7 +400,7 @@ class PipelineIT {
             .workingDirectory(dir.resolve("work"))
             .destination(lake)
             .resource(source.resource(incrementalOrders()))
-            .checkpointEvery(2)
+            .checkpointEvery(4)
             .listener(
                 new PipelineListener() {
                   @Override

@@ -226,6 +226,11 @@ public final class Staging implements AutoCloseable {
       }
     }
 
+    /** Whether {@link #stageInBackground} is on, so checkpoints may commit behind the caller. */
+    public boolean stagesInBackground() {
+      return stager != null;
+    }
+
     /**
      * The checkpoints committed since the last call, oldest first, each as {@code {rows in the
      * checkpoint, rows committed in the load}}: {@link #checkpointInBackground} commits later.
