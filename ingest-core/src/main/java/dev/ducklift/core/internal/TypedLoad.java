@@ -189,6 +189,9 @@ final class TypedLoad implements TypedRowSink {
   private long excluded;
   private long discarded;
   private DuckDBAppender appender;
+  private VectorAppender vectors;
+  private boolean vectorsTried;
+  private final byte[] loadIdUtf8;
   private int unreported;
 
   private final ArrayBlockingQueue<Object> full;
@@ -241,6 +244,7 @@ final class TypedLoad implements TypedRowSink {
     this.onMissing = inc == null ? null : inc.onMissingCursor();
     this.probe = probe;
     this.window = WindowDigest.forLoad(spec, cursorKind);
+    this.loadIdUtf8 = loadId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     CursorValue committed = tracker.committed().get("");
     this.probeCeiling =
         probe && committed != null && cursorKind != CursorValue.Kind.DECIMAL
@@ -647,6 +651,7 @@ final class TypedLoad implements TypedRowSink {
         try {
           reportAppended();
           appender = null;
+          vectors = null;
           writer.closeAppenders();
         } catch (Throwable t) {
           if (failure == null) {
@@ -710,6 +715,7 @@ final class TypedLoad implements TypedRowSink {
     reportAppended();
     // The listener may checkpoint, which closes the appender.
     appender = null;
+    vectors = null;
     pages.pageEnded(p.description, p.stateKey, p.positions, p.rows, p.accepted);
   }
 
@@ -911,6 +917,15 @@ final class TypedLoad implements TypedRowSink {
     }
     int row = 0;
     try {
+      if (vectors == null && appender == null && !vectorsTried) {
+        vectors = writer.typedVectors(root);
+        // A table the vector path cannot write stays on the JDBC appender for the whole load.
+        vectorsTried = vectors == null;
+      }
+      if (vectors != null) {
+        appendVectors(p, vectors);
+        return;
+      }
       DuckDBAppender a = appender;
       if (a == null) {
         a = writer.typedAppender(root);
@@ -961,6 +976,49 @@ final class TypedLoad implements TypedRowSink {
               + " of the page): "
               + e.getMessage(),
           e);
+    } finally {
+      unreported += row;
+    }
+  }
+
+  /**
+   * Appends a page's rows through the vector path (every column kind of the table is one it
+   * writes), counting them for {@link #reportAppended}.
+   */
+  private void appendVectors(PageBuffer p, VectorAppender v) throws SQLException {
+    long[] longs = p.longs;
+    double[] doubles = p.doubles;
+    Object[] objects = p.objects;
+    byte[] state = p.state;
+    int buffered = p.buffered;
+    int row = 0;
+    try {
+      for (; row < buffered; row++) {
+        int o = row * n;
+        v.setUtf8(0, loadIdUtf8, 0, loadIdUtf8.length);
+        v.setUuid(1, p.idHigh[row], p.idLow[row]);
+        for (int j = 2; j < sourceOfColumn.length; j++) {
+          int c = sourceOfColumn[j];
+          int i = o + c;
+          if (c < 0 || state[i] == UNSET) {
+            v.setNull(j);
+            continue;
+          }
+          switch (kinds[c]) {
+            case TEXT, JSON -> v.setString(j, (String) objects[i]);
+            case BIGINT, INTEGER, SMALLINT, TIMESTAMP, TIMESTAMPTZ, DATE -> v.setLong(j, longs[i]);
+            case DOUBLE, REAL -> v.setDouble(j, doubles[i]);
+            case BOOLEAN -> v.setBoolean(j, longs[i] != 0);
+            case UUID -> {
+              java.util.UUID u = (java.util.UUID) objects[i];
+              v.setUuid(j, u.getMostSignificantBits(), u.getLeastSignificantBits());
+            }
+            default ->
+                throw new SQLException("The vector path does not write " + kinds[c] + " values");
+          }
+        }
+        v.endRow();
+      }
     } finally {
       unreported += row;
     }
