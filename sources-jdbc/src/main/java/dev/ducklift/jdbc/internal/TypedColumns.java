@@ -52,7 +52,7 @@ final class TypedColumns {
   static FromText fromText(MappedColumn c, boolean postgres, boolean jsonText) {
     DataType.Kind kind = c.mapping().type().kind();
     if (jsonText) {
-      return (sink, i, text) -> sink.setObject(i, minifyJson(text));
+      return (sink, i, text) -> setJsonText(sink, i, text);
     }
     if (postgres) {
       switch (kind) {
@@ -88,7 +88,7 @@ final class TypedColumns {
       return (sink, i, rows, index) -> {
         String text = rows.getString(index);
         if (text != null) {
-          sink.setObject(i, minifyJson(text));
+          setJsonText(sink, i, text);
         }
       };
     }
@@ -130,12 +130,27 @@ final class TypedColumns {
                   : v instanceof BigDecimal d ? d.toPlainString() : v.toString());
       case JSON -> {
         try {
+          if (v instanceof JsonNode j && (j.isNull() || (j.isArray() && j.isEmpty()))
+              || v instanceof java.util.List<?> l && l.isEmpty()) {
+            return;
+          }
           sink.setObject(i, v instanceof JsonNode j ? j.toString() : JSON.writeValueAsString(v));
         } catch (JsonProcessingException e) {
           throw new IllegalArgumentException("Cannot write a JSON value: " + e.getMessage(), e);
         }
       }
       default -> sink.setObject(i, v);
+    }
+  }
+
+  /**
+   * Sets a JSON document given as text; a JSON {@code null} and an empty array stay null, as the
+   * normalizer stages them (it drops empty arrays).
+   */
+  static void setJsonText(TypedRowSink sink, int i, String text) {
+    String json = minifyJson(text);
+    if (!json.equals("null") && !json.equals("[]")) {
+      sink.setObject(i, json);
     }
   }
 
