@@ -12,6 +12,7 @@ import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.spi.TypedRowSink;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -60,6 +61,10 @@ final class TypedLoad implements TypedRowSink {
   static final int BUFFERS = 3;
   private static final byte UNSET = 0;
   private static final byte SET = 1;
+
+  /** Set by {@link #setUtf8}: the text is in the page's {@code text} bytes at {@code longs}. */
+  private static final byte UTF8 = 2;
+
   private static final Object END = new Object();
 
   private final ResourceSpec spec;
@@ -98,6 +103,11 @@ final class TypedLoad implements TypedRowSink {
     long[] idHigh;
     long[] idLow;
     int buffered;
+
+    /** The UTF-8 text of the page's {@link #UTF8} values, each at (offset << 32 | length). */
+    byte[] text = new byte[8192];
+
+    int textSize;
 
     String description;
     String stateKey;
@@ -142,6 +152,7 @@ final class TypedLoad implements TypedRowSink {
       Arrays.fill(state, 0, used, UNSET);
       Arrays.fill(objects, 0, used, null);
       buffered = 0;
+      textSize = 0;
       positions = null;
       maxObject = null;
       firstObject = null;
@@ -244,7 +255,7 @@ final class TypedLoad implements TypedRowSink {
     this.onMissing = inc == null ? null : inc.onMissingCursor();
     this.probe = probe;
     this.window = WindowDigest.forLoad(spec, cursorKind);
-    this.loadIdUtf8 = loadId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    this.loadIdUtf8 = loadId.getBytes(StandardCharsets.UTF_8);
     CursorValue committed = tracker.committed().get("");
     this.probeCeiling =
         probe && committed != null && cursorKind != CursorValue.Kind.DECIMAL
@@ -438,6 +449,29 @@ final class TypedLoad implements TypedRowSink {
   public void setObject(int column, Object value) {
     objects[base + column] = value;
     state[base + column] = value == null ? UNSET : SET;
+  }
+
+  @Override
+  public void setUtf8(int column, byte[] utf8, int from, int length) {
+    PageBuffer p = page;
+    int pos = p.textSize;
+    if (length > p.text.length - pos) {
+      p.text = Arrays.copyOf(p.text, Math.max(p.text.length * 2, pos + length));
+    }
+    System.arraycopy(utf8, from, p.text, pos, length);
+    p.textSize = pos + length;
+    longs[base + column] = ((long) pos << 32) | length;
+    objects[base + column] = null;
+    state[base + column] = UTF8;
+  }
+
+  /** The text of a {@code TEXT} or {@code JSON} value at slot {@code i} of {@code p}. */
+  private static String text(PageBuffer p, int i) {
+    if (p.state[i] != UTF8) {
+      return (String) p.objects[i];
+    }
+    long at = p.longs[i];
+    return new String(p.text, (int) (at >>> 32), (int) at, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -900,6 +934,7 @@ final class TypedLoad implements TypedRowSink {
           BigDecimal d = (BigDecimal) objects[i];
           ids.add(d.stripTrailingZeros().toPlainString());
         }
+        case TEXT, JSON -> ids.add(text(page, i));
         default -> ids.add(objects[i].toString());
       }
     }
@@ -944,7 +979,7 @@ final class TypedLoad implements TypedRowSink {
             continue;
           }
           switch (kinds[c]) {
-            case TEXT, JSON -> a.append((String) objects[i]);
+            case TEXT, JSON -> a.append(text(p, i));
             case BIGINT -> a.append(longs[i]);
             case INTEGER -> a.append((int) longs[i]);
             case SMALLINT -> a.append((short) longs[i]);
@@ -1005,7 +1040,14 @@ final class TypedLoad implements TypedRowSink {
             continue;
           }
           switch (kinds[c]) {
-            case TEXT, JSON -> v.setString(j, (String) objects[i]);
+            case TEXT, JSON -> {
+              if (state[i] == UTF8) {
+                long at = longs[i];
+                v.setUtf8(j, p.text, (int) (at >>> 32), (int) at);
+              } else {
+                v.setString(j, (String) objects[i]);
+              }
+            }
             case BIGINT, INTEGER, SMALLINT, TIMESTAMP, TIMESTAMPTZ, DATE -> v.setLong(j, longs[i]);
             case DOUBLE, REAL -> v.setDouble(j, doubles[i]);
             case BOOLEAN -> v.setBoolean(j, longs[i] != 0);
