@@ -71,7 +71,7 @@ public final class PostgresDialect implements JdbcDialect {
       return known.get();
     }
     if (enumTypes(connection).contains(type)) {
-      return ColumnMapping.of(DataType.TEXT, String.class, Readers.STRING, s -> s);
+      return ColumnMapping.of(DataType.TEXT, String.class, Readers.STRING, PgText.AS_IS);
     }
     return TextFallback.of(column, this);
   }
@@ -224,7 +224,7 @@ public final class PostgresDialect implements JdbcDialect {
                     DataType.BOOLEAN, Boolean.class, Readers.BOOLEAN, s -> s.equals("t")),
             "bool")
         .name(
-            c -> ColumnMapping.of(DataType.TEXT, String.class, Readers.STRING, s -> s),
+            c -> ColumnMapping.of(DataType.TEXT, String.class, Readers.STRING, PgText.AS_IS),
             "text",
             "varchar",
             "bpchar",

@@ -11,6 +11,7 @@ import dev.ducklift.jdbc.internal.ResolvedTable.MappedColumn;
 import dev.ducklift.jdbc.spi.TextDecoder;
 import dev.ducklift.jdbc.spi.ValueReader;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -80,6 +81,169 @@ final class TypedColumns {
     }
     TextDecoder decoder = c.mapping().textDecoder();
     return (sink, i, text) -> set(sink, i, kind, decoder.decode(text));
+  }
+
+  /**
+   * Sets one column from its (non-null) exported text, given as UTF-8 bytes {@code b[from, to)}.
+   */
+  @FunctionalInterface
+  interface FromBytes {
+    void set(TypedRowSink sink, int column, byte[] b, int from, int to);
+  }
+
+  /**
+   * Like {@link #fromText}, without building a string for the common PostgreSQL types: integers,
+   * timestamptz and uuids are parsed from the bytes, text and JSON documents go to the sink as
+   * bytes; any other type, or a value in an unusual form, goes through {@link #fromText}. Returns a
+   * new instance for each read (it holds scratch buffers), for one thread.
+   */
+  static FromBytes fromBytes(MappedColumn c, boolean postgres, boolean jsonText) {
+    FromText text = fromText(c, postgres, jsonText);
+    FromBytes viaString =
+        (sink, i, b, from, to) ->
+            text.set(sink, i, new String(b, from, to - from, StandardCharsets.UTF_8));
+    if (jsonText) {
+      JsonBytes json = new JsonBytes();
+      return json::set;
+    }
+    if (!postgres) {
+      return viaString;
+    }
+    switch (c.mapping().type().kind()) {
+      case SMALLINT, INTEGER, BIGINT -> {
+        return (sink, i, b, from, to) -> {
+          // At most 18 digits cannot overflow; anything longer or malformed takes the slow path,
+          // which also reports a bad value.
+          if (to - from <= 18 && to > from) {
+            boolean negative = b[from] == '-';
+            int k = negative ? from + 1 : from;
+            long v = 0;
+            int start = k;
+            for (; k < to; k++) {
+              int d = b[k] - '0';
+              if (d < 0 || d > 9) {
+                break;
+              }
+              v = v * 10 + d;
+            }
+            if (k == to && k > start) {
+              sink.setLong(i, negative ? -v : v);
+              return;
+            }
+          }
+          viaString.set(sink, i, b, from, to);
+        };
+      }
+      case TIMESTAMPTZ -> {
+        PgText.AsciiView view = new PgText.AsciiView();
+        return (sink, i, b, from, to) -> {
+          long micros = PgText.timestamptzMicros(view.of(b, from, to));
+          if (micros == Long.MIN_VALUE) {
+            viaString.set(sink, i, b, from, to);
+          } else {
+            sink.setEpochMicros(i, micros);
+          }
+        };
+      }
+      case UUID -> {
+        return (sink, i, b, from, to) -> {
+          java.util.UUID u = PgText.uuid(b, from, to);
+          if (u == null) {
+            viaString.set(sink, i, b, from, to);
+          } else {
+            sink.setObject(i, u);
+          }
+        };
+      }
+      case TEXT -> {
+        if (c.mapping().textDecoder() == PgText.AS_IS) {
+          return (sink, i, b, from, to) -> sink.setUtf8(i, b, from, to - from);
+        }
+        return viaString;
+      }
+      default -> {
+        return viaString;
+      }
+    }
+  }
+
+  /** {@link #setJsonText} on UTF-8 bytes, with its own scratch buffer. */
+  private static final class JsonBytes {
+    private byte[] scratch = new byte[256];
+
+    void set(TypedRowSink sink, int i, byte[] b, int from, int to) {
+      byte[] out = b;
+      int start = from;
+      int end = to;
+      int k = minifiedPrefix(b, from, to);
+      if (k < to) {
+        if (scratch.length < to - from) {
+          scratch = new byte[Math.max(scratch.length * 2, to - from)];
+        }
+        out = scratch;
+        start = 0;
+        end = minify(b, from, k, to, scratch);
+      }
+      int n = end - start;
+      if (n == 4
+          && out[start] == 'n'
+          && out[start + 1] == 'u'
+          && out[start + 2] == 'l'
+          && out[start + 3] == 'l') {
+        return;
+      }
+      if (n == 2 && out[start] == '[' && out[start + 1] == ']') {
+        return;
+      }
+      sink.setUtf8(i, out, start, n);
+    }
+
+    /** The index of the first whitespace outside strings, {@code to} when there is none. */
+    private static int minifiedPrefix(byte[] b, int from, int to) {
+      boolean inString = false;
+      for (int i = from; i < to; i++) {
+        byte c = b[i];
+        if (inString) {
+          if (c == '\\') {
+            i++;
+          } else if (c == '"') {
+            inString = false;
+          }
+        } else if (c == '"') {
+          inString = true;
+        } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+          return i;
+        }
+      }
+      return to;
+    }
+
+    /**
+     * Copies b[from, to) without whitespace outside strings into {@code out}, where b[from, k) has
+     * none and b[k] is whitespace outside strings; returns the length written.
+     */
+    private static int minify(byte[] b, int from, int k, int to, byte[] out) {
+      int n = k - from;
+      System.arraycopy(b, from, out, 0, n);
+      boolean inString = false;
+      for (int i = k; i < to; i++) {
+        byte c = b[i];
+        if (inString) {
+          out[n++] = c;
+          if (c == '\\' && i + 1 < to) {
+            out[n++] = b[++i];
+          } else if (c == '"') {
+            inString = false;
+          }
+        } else if (c == '"') {
+          inString = true;
+          out[n++] = c;
+        } else if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+          out[n++] = c;
+        }
+      }
+      return n;
+    }
   }
 
   static FromResult fromResult(MappedColumn c, boolean jsonText) {
