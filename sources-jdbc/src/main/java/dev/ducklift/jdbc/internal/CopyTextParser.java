@@ -28,13 +28,13 @@ final class CopyTextParser {
    * The current row's fields as byte ranges, escapes already decoded: field {@code i} is {@code
    * bytes(i)[start(i), end(i))}, or NULL.
    */
-  final class Fields {
-    private final byte[][] buffers;
-    private final int[] starts;
-    private final int[] ends;
+  static final class Fields {
+    final byte[][] buffers;
+    final int[] starts;
+    final int[] ends;
     private final byte[][] scratches;
 
-    private Fields(int columns) {
+    Fields(int columns) {
       buffers = new byte[columns][];
       starts = new int[columns];
       ends = new int[columns];

@@ -699,20 +699,39 @@ public final class TableResource implements TypedResource {
     }
 
     private void readCopyTyped(ExtractContext context) throws Exception {
-      SelectQuery q = SelectQuery.rows(table, dialect, window, true, true);
+      int n = keys.length;
+      TypedColumns.FromBytes[] fromBytes = new TypedColumns.FromBytes[n];
+      // PostgreSQL exports in binary, the columns without a simple binary form cast to text
+      boolean binary = dialect instanceof PostgresDialect;
+      boolean[] asText = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        MappedColumn column = table.columns().get(i);
+        boolean jsonText = dialect.isJsonText(column.source());
+        if (binary) {
+          // a page end decodes the last cursor and id; those read in binary need their objects
+          boolean marks = i == table.cursorIndex() || i == table.idIndex();
+          fromBytes[i] =
+              marks && !TypedColumns.hasBinaryObject(column)
+                  ? null
+                  : TypedColumns.fromBinary(column, jsonText);
+          asText[i] = fromBytes[i] == null;
+        }
+        if (fromBytes[i] == null) {
+          fromBytes[i] = TypedColumns.fromBytes(column, binary, jsonText);
+        }
+      }
+      SelectQuery q = SelectQuery.rows(table, dialect, window, true, true, binary ? asText : null);
       Connection c = connections.borrow();
       boolean healthy = false;
-      try (JdbcDialect.TextExport export = dialect.openTextExport(c, q.literalSql())) {
+      try (JdbcDialect.TextExport export =
+          binary
+              ? ((PostgresDialect) dialect).openBinaryExport(c, q.literalSql())
+              : dialect.openTextExport(c, q.literalSql())) {
         TypedPage page = new TypedPage();
-        CopyTextParser parser = new CopyTextParser(keys.length);
-        int n = keys.length;
-        TypedColumns.FromBytes[] fromBytes = new TypedColumns.FromBytes[n];
-        boolean postgres = dialect instanceof PostgresDialect;
-        for (int i = 0; i < n; i++) {
-          MappedColumn column = table.columns().get(i);
-          fromBytes[i] =
-              TypedColumns.fromBytes(column, postgres, dialect.isJsonText(column.source()));
-        }
+        page.cursorBinary = binary && !asText[Math.max(0, table.cursorIndex())];
+        page.idBinary = binary && table.idIndex() >= 0 && !asText[table.idIndex()];
+        CopyTextParser parser = binary ? null : new CopyTextParser(n);
+        CopyBinaryParser binaryParser = binary ? new CopyBinaryParser(n) : null;
         int cursorIndex = table.incremental() ? table.cursorIndex() : -1;
         int idIndex = table.idIndex();
         boolean[] more = {true};
@@ -737,7 +756,9 @@ public final class TableResource implements TypedResource {
               typed.endRow();
               more[0] = page.rowEnded(context);
             };
-        if (!feedToEnd(export, parser, handler, more)) {
+        if (binary
+            ? !feedBinaryToEnd(export, binaryParser, handler, more)
+            : !feedToEnd(export, parser, handler, more)) {
           healthy = true;
           return;
         }
@@ -748,8 +769,29 @@ public final class TableResource implements TypedResource {
       }
     }
 
+    /** {@link #feedToEnd} for a binary export. */
+    private boolean feedBinaryToEnd(
+        JdbcDialect.TextExport export,
+        CopyBinaryParser parser,
+        CopyTextParser.BytesHandler handler,
+        boolean[] more)
+        throws Exception {
+      byte[] chunk;
+      while (more[0] && (chunk = export.next()) != null) {
+        parser.feed(chunk, handler);
+      }
+      if (!more[0]) {
+        return false;
+      }
+      if (parser.incomplete()) {
+        throw new DuckliftException(
+            "Reading " + table.label() + " with COPY ended in the middle of a row in " + name);
+      }
+      return true;
+    }
+
     /** A copy of one field of the last row read (the cursor or id text a page end needs). */
-    private static final class FieldCopy {
+    private final class FieldCopy {
       private byte[] bytes = new byte[64];
       private int length = -1;
 
@@ -771,8 +813,13 @@ public final class TableResource implements TypedResource {
         return length >= 0;
       }
 
-      String string() {
-        return new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+      /** The value of column {@code column} the copied field holds, as the plain path reads it. */
+      Object value(int column, boolean binary) {
+        if (binary) {
+          return TypedColumns.binaryObject(table.columns().get(column), bytes, 0, length);
+        }
+        return decoders[column].decode(
+            new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8));
       }
     }
 
@@ -783,6 +830,8 @@ public final class TableResource implements TypedResource {
       Object id;
       final FieldCopy cursorText = new FieldCopy();
       final FieldCopy idText = new FieldCopy();
+      boolean cursorBinary;
+      boolean idBinary;
 
       boolean rowEnded(ExtractContext context) {
         return ++count < options.pageSize() || flush(context);
@@ -797,8 +846,8 @@ public final class TableResource implements TypedResource {
           return false;
         }
         if (cursorText.present()) {
-          cursor = decoders[table.cursorIndex()].decode(cursorText.string());
-          id = idText.present() ? decoders[table.idIndex()].decode(idText.string()) : null;
+          cursor = cursorText.value(table.cursorIndex(), cursorBinary);
+          id = idText.present() ? idText.value(table.idIndex(), idBinary) : null;
         }
         Map<String, CursorValue> marks = Map.of();
         if (positions && id != null) {

@@ -167,6 +167,174 @@ final class TypedColumns {
     }
   }
 
+  /** Microseconds from the Unix epoch to PostgreSQL's epoch, 2000-01-01. */
+  private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+
+  /** Days from the Unix epoch to PostgreSQL's epoch, 2000-01-01. */
+  private static final int PG_EPOCH_DAYS = 10_957;
+
+  /**
+   * A reader of column {@code c}'s binary {@code COPY} form, for the PostgreSQL types whose binary
+   * form is simple (integers, floats, booleans, uuids, dates, timestamps, text, json and jsonb), or
+   * {@code null}: then export the column as {@code ::text} and read it with {@link #fromBytes}.
+   * Values are set exactly as {@link #fromText} sets their text form; the infinities of dates and
+   * timestamps go through the text path. Returns a new instance for each read, for one thread.
+   */
+  static FromBytes fromBinary(MappedColumn c, boolean jsonText) {
+    FromBytes text = fromBytes(c, true, jsonText);
+    DataType.Kind kind = c.mapping().type().kind();
+    String type = c.source().typeName();
+    switch (type) {
+      case "int2" -> {
+        return kind != DataType.Kind.SMALLINT
+            ? null
+            : (sink, i, b, from, to) ->
+                sink.setLong(i, (short) ((b[from] & 0xff) << 8 | (b[from + 1] & 0xff)));
+      }
+      case "int4" -> {
+        return kind != DataType.Kind.INTEGER
+            ? null
+            : (sink, i, b, from, to) -> sink.setLong(i, CopyBinaryParser.int32(b, from));
+      }
+      case "int8" -> {
+        return kind != DataType.Kind.BIGINT
+            ? null
+            : (sink, i, b, from, to) -> sink.setLong(i, CopyBinaryParser.int64(b, from));
+      }
+      case "float4" -> {
+        return kind != DataType.Kind.REAL
+            ? null
+            : (sink, i, b, from, to) ->
+                sink.setDouble(i, Float.intBitsToFloat(CopyBinaryParser.int32(b, from)));
+      }
+      case "float8" -> {
+        return kind != DataType.Kind.DOUBLE
+            ? null
+            : (sink, i, b, from, to) ->
+                sink.setDouble(i, Double.longBitsToDouble(CopyBinaryParser.int64(b, from)));
+      }
+      case "bool" -> {
+        return kind != DataType.Kind.BOOLEAN
+            ? null
+            : (sink, i, b, from, to) -> sink.setBoolean(i, b[from] != 0);
+      }
+      case "uuid" -> {
+        return kind != DataType.Kind.UUID
+            ? null
+            : (sink, i, b, from, to) ->
+                sink.setObject(
+                    i,
+                    new java.util.UUID(
+                        CopyBinaryParser.int64(b, from), CopyBinaryParser.int64(b, from + 8)));
+      }
+      case "timestamptz", "timestamp" -> {
+        if (kind
+            != (type.equals("timestamp") ? DataType.Kind.TIMESTAMP : DataType.Kind.TIMESTAMPTZ)) {
+          return null;
+        }
+        return (sink, i, b, from, to) -> {
+          long v = CopyBinaryParser.int64(b, from);
+          if (v == Long.MAX_VALUE || v == Long.MIN_VALUE) {
+            byte[] infinity =
+                (v > 0 ? "infinity" : "-infinity").getBytes(StandardCharsets.US_ASCII);
+            text.set(sink, i, infinity, 0, infinity.length);
+          } else {
+            sink.setEpochMicros(i, v + PG_EPOCH_MICROS);
+          }
+        };
+      }
+      case "date" -> {
+        if (kind != DataType.Kind.DATE) {
+          return null;
+        }
+        return (sink, i, b, from, to) -> {
+          int v = CopyBinaryParser.int32(b, from);
+          if (v == Integer.MAX_VALUE || v == Integer.MIN_VALUE) {
+            byte[] infinity =
+                (v > 0 ? "infinity" : "-infinity").getBytes(StandardCharsets.US_ASCII);
+            text.set(sink, i, infinity, 0, infinity.length);
+          } else {
+            sink.setEpochDays(i, v + PG_EPOCH_DAYS);
+          }
+        };
+      }
+      case "text", "varchar", "bpchar", "json" -> {
+        // the binary form of these is their text
+        return kind == DataType.Kind.TEXT && c.mapping().textDecoder() == PgText.AS_IS
+                || kind == DataType.Kind.JSON && jsonText
+            ? text
+            : null;
+      }
+      case "jsonb" -> {
+        if (kind != DataType.Kind.JSON || !jsonText) {
+          return null;
+        }
+        // a version byte (1), then the document's text
+        return (sink, i, b, from, to) -> {
+          if (to == from || b[from] != 1) {
+            throw new IllegalArgumentException("Unknown jsonb binary version");
+          }
+          text.set(sink, i, b, from + 1, to);
+        };
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Whether {@link #binaryObject} decodes column {@code c}'s binary form (integers, dates and
+   * timestamps, the types of cursors and their tiebreak ids).
+   */
+  static boolean hasBinaryObject(MappedColumn c) {
+    return switch (c.source().typeName()) {
+      case "int2", "int4", "int8", "timestamptz", "timestamp", "date" ->
+          fromBinary(c, false) != null;
+      default -> false;
+    };
+  }
+
+  /**
+   * The value the column's text decoder gives for the binary {@code COPY} value b[from, to), for a
+   * column where {@link #hasBinaryObject} holds.
+   */
+  static Object binaryObject(MappedColumn c, byte[] b, int from, int to) {
+    TextDecoder d = c.mapping().textDecoder();
+    switch (c.source().typeName()) {
+      case "int2" -> {
+        return d.decode(Short.toString((short) ((b[from] & 0xff) << 8 | (b[from + 1] & 0xff))));
+      }
+      case "int4" -> {
+        return d.decode(Integer.toString(CopyBinaryParser.int32(b, from)));
+      }
+      case "int8" -> {
+        return d.decode(Long.toString(CopyBinaryParser.int64(b, from)));
+      }
+      case "date" -> {
+        int v = CopyBinaryParser.int32(b, from);
+        if (v == Integer.MAX_VALUE || v == Integer.MIN_VALUE) {
+          return d.decode(v > 0 ? "infinity" : "-infinity");
+        }
+        return LocalDate.ofEpochDay((long) v + PG_EPOCH_DAYS);
+      }
+      case "timestamptz", "timestamp" -> {
+        long v = CopyBinaryParser.int64(b, from);
+        if (v == Long.MAX_VALUE || v == Long.MIN_VALUE) {
+          return d.decode(v > 0 ? "infinity" : "-infinity");
+        }
+        long micros = v + PG_EPOCH_MICROS;
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
+        return c.source().typeName().equals("timestamp")
+            ? LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC)
+            : OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds, nanos), ZoneOffset.UTC);
+      }
+      default ->
+          throw new IllegalArgumentException("No binary decoding for " + c.source().typeName());
+    }
+  }
+
   /** {@link #setJsonText} on UTF-8 bytes, with its own scratch buffer. */
   private static final class JsonBytes {
     private byte[] scratch = new byte[256];
