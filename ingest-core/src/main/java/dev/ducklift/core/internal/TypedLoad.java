@@ -959,6 +959,9 @@ final class TypedLoad implements TypedRowSink {
       }
       if (vectors != null) {
         appendVectors(p, vectors);
+        // Moving each page into the table now, rather than every page at the checkpoint, keeps
+        // checkpoints short, so the reading thread is not held up by one for long.
+        vectors.flush();
         return;
       }
       DuckDBAppender a = appender;

@@ -323,6 +323,23 @@ final class VectorAppender implements AutoCloseable {
     }
   }
 
+  /**
+   * Moves the rows appended so far into the table, keeping the appender open: the table's storage
+   * then takes them now rather than all at {@link #close}.
+   */
+  void flush() throws SQLException {
+    appendChunk();
+    int rc;
+    try {
+      rc = (int) BINDINGS.flush.invokeExact(appenderRef);
+    } catch (Throwable t) {
+      throw new SQLException("Cannot flush the appender: " + t, t);
+    }
+    if (rc != 0) {
+      throw new SQLException(error());
+    }
+  }
+
   /** Moves every appended chunk into the table and releases the appender. */
   @Override
   public void close() throws SQLException {
