@@ -47,17 +47,19 @@ import org.postgresql.PGConnection;
  *   <li>baseline: {@code COPY (SELECT ... ORDER BY event_timestamp) TO STDOUT} drained through
  *       pgjdbc's {@code CopyManager} into a counting sink (best of two);
  *   <li>the source alone: the JDBC resource extracting every row, pages dropped;
- *   <li>full load: a pipeline (normalize, stage, promote) into a DuckLake with a DuckDB-file
- *       catalog, {@code insert-new};
+ *   <li>full load: a pipeline (typed staging, promote) into a DuckLake with a DuckDB-file catalog,
+ *       {@code insert-new}; best of two, each into a fresh lake with fresh staging;
  *   <li>incremental load after inserting 1% new rows;
  *   <li>a no-change incremental run, against the bare cursor query ({@code WHERE event_timestamp >=
  *       ? ORDER BY event_timestamp}) run warm through plain JDBC (best of five); also the source
  *       alone for the same no-change read.
  * </ol>
  *
- * <p>Peak heap is the sum of the heap pools' peaks in each phase (an upper bound). Arguments:
- * {@code [rows] [copy|plain] [all|source]} (default 5,000,000, copy and all; {@code source} stops
- * after the source-alone measurement).
+ * <p>Peak heap is the sum of the heap pools' peaks in each phase (an upper bound). CPU is this
+ * JVM's and the PostgreSQL server's (its backends included), per phase. Arguments: {@code [rows]
+ * [copy|plain] [all|full|source]} (default 5,000,000, copy and all; {@code source} stops after the
+ * source-alone measurement, {@code full} after the full loads). {@code -Dcheckpoint.rows=N} sets
+ * the pipeline's checkpoint interval.
  */
 public final class JdbcSourceBenchmark {
 
