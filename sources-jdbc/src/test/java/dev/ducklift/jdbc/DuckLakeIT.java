@@ -58,6 +58,46 @@ class DuckLakeIT {
          '{"nested": {"deep": [true, false, null]}}', '\\x00', '{"a,b",NULL}', 7),
         (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
          NULL, NULL, NULL, NULL)
+        """,
+        // every type the typed path appends column by column into DuckDB's vectors, over more
+        // rows than one vector holds, with extremes, nulls and strings of every length
+        """
+        CREATE TABLE vectors (
+          id int8 PRIMARY KEY, i2 int2, i4 int4, i8 int8, r real, d double precision, b boolean,
+          t text, v varchar(40), dt date, ts timestamp, tstz timestamptz, u uuid, j json, jb jsonb)
+        """,
+        """
+        INSERT INTO vectors VALUES
+        (-1, -32768, -2147483648, -9223372036854775808, -3.4028235e38, -1e308, false, '', '',
+         '0001-01-01', '0001-01-01 00:00:00', '0001-01-01 00:00:00+00',
+         '00000000-0000-0000-0000-000000000000', '{}', '[]'),
+        (-2, 32767, 2147483647, 9223372036854775807, 1.17549435e-38, 4.9e-324, true,
+         E'tab\\there\\nnew line \\\\ back é 🦆', 'exactly twelve', '9999-12-31',
+         '9999-12-31 23:59:59.999999', '9999-12-31 23:59:59.999999+14',
+         'ffffffff-ffff-ffff-ffff-ffffffffffff', '{"a" : [1, 2.50, "x y"]}',
+         '{"k": "v w", "n": null, "e": "say \\"hi\\" \\\\"}'),
+        (-3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+        (-4, 0, 0, 0, 'NaN', '-Infinity', NULL, repeat('long text ', 1000), NULL, '1970-01-01',
+         '1970-01-01 00:00:00', '1969-12-31 23:59:59.999999-00:30', NULL, 'null', '"s"')
+        """,
+        """
+        INSERT INTO vectors SELECT g, (g % 100)::int2, CASE WHEN g % 7 = 0 THEN NULL ELSE g * 3 END,
+          g::int8 * 1000003, g / 8.0, g / 3.0, g % 3 = 0, CASE WHEN g % 5 = 0 THEN NULL ELSE 'row ' || g END,
+          repeat('v', g % 40), '2024-01-01'::date + g, '2024-01-01'::timestamp + g * interval '1 s',
+          CASE WHEN g % 11 = 0 THEN NULL ELSE '2024-01-01 00:00:00+02'::timestamptz + g * interval
+          '1 ms' END, md5(g::text)::uuid, json_build_object('g', g), jsonb_build_object('g', g,
+          's', repeat('x', g % 20))
+        FROM generate_series(1, 5000) g
+        """,
+        // the typed path with a column kind the vector path does not write (it appends value by
+        // value instead)
+        """
+        CREATE TABLE appended (id int PRIMARY KEY, num numeric(12,3), tm time, by bytea, t text)
+        """,
+        """
+        INSERT INTO appended SELECT g, g / 7.0, time '00:00:00' + g * interval '1 s',
+          CASE WHEN g % 4 = 0 THEN NULL ELSE decode(md5(g::text), 'hex') END, 'a' || g
+        FROM generate_series(1, 3000) g
         """);
   }
 
@@ -207,10 +247,18 @@ class DuckLakeIT {
         "SELECT _dl_id, id, i2, i8, num::VARCHAR, free, r, d, b, t, dt::VARCHAR, tm::VARCHAR,"
             + " ts::VARCHAR, epoch_us(tstz), iv, u::VARCHAR, j::VARCHAR, hex(\"by\"), arr::VARCHAR,"
             + " e_num FROM main.typed ORDER BY id";
+    JdbcTable vectors = JdbcTable.table("vectors").build();
+    JdbcTable appended = JdbcTable.table("appended").build();
+    String allVectors =
+        "SELECT _dl_id, id, i2, i4, i8, r, d, b, t, v, dt, ts, epoch_us(tstz), u::VARCHAR,"
+            + " j::VARCHAR, jb::VARCHAR FROM main.vectors ORDER BY id";
+    String allAppended =
+        "SELECT _dl_id, id, num::VARCHAR, tm::VARCHAR, hex(\"by\"), t FROM main.appended"
+            + " ORDER BY id";
     for (ReadMethod method : List.of(ReadMethod.COPY, ReadMethod.PLAIN)) {
       String typedLake = "typed_path_" + method.configName();
       String recordLake = "record_path_" + method.configName();
-      for (JdbcTable table : List.of(events, typed)) {
+      for (JdbcTable table : List.of(events, typed, vectors, appended)) {
         Resource resource =
             pg.source("pg")
                 .readMethod(method)
@@ -228,6 +276,26 @@ class DuckLakeIT {
           .isEqualTo(query(recordLake, allEvents))
           .hasSize(((Number) pg.scalar("SELECT count(*) FROM events")).intValue());
       assertThat(query(typedLake, allTyped)).isEqualTo(query(recordLake, allTyped)).hasSize(2);
+      List<List<Object>> vectorRows = query(typedLake, allVectors);
+      assertThat(vectorRows).isEqualTo(query(recordLake, allVectors)).hasSize(5004);
+      assertThat(vectorRows.get(3).subList(1, 9))
+          .containsExactly(
+              -1L,
+              (short) -32768,
+              Integer.MIN_VALUE,
+              Long.MIN_VALUE,
+              -Float.MAX_VALUE,
+              -1e308,
+              false,
+              "");
+      assertThat(vectorRows.get(2).get(8)).isEqualTo("tab\there\nnew line \\ back é 🦆");
+      assertThat(vectorRows.get(2).get(15))
+          .isEqualTo("{\"e\":\"say \\\"hi\\\" \\\\\",\"k\":\"v w\",\"n\":null}");
+      assertThat(vectorRows.get(1).subList(2, 16)).containsOnlyNulls();
+      assertThat(vectorRows.get(0).get(8)).isEqualTo("long text ".repeat(1000));
+      assertThat(query(typedLake, allAppended))
+          .isEqualTo(query(recordLake, allAppended))
+          .hasSize(3000);
       // the typed path also stores the digest of the rows at the watermark (for no-change runs)
       assertThat(watermarks(typedLake, "events")).containsKey("_dl_window");
       assertThat(withoutDigest(watermarks(typedLake, "events")))

@@ -349,7 +349,32 @@ public final class Staging implements AutoCloseable {
       }
     }
 
-    /** Counts rows appended through {@link #typedAppender}. */
+    /**
+     * A {@link VectorAppender} on {@code table}'s staging table (created or altered to the table's
+     * schema first), or {@code null} when the vector path cannot write it (a column kind it does
+     * not write, another driver version, or a JDBC appender already open): then use {@link
+     * #typedAppender}. Closed by {@link #checkpoint} like the JDBC appender.
+     */
+    VectorAppender typedVectors(NormalizedTable table) {
+      TableWriter w = writers.get(table);
+      if (w == null) {
+        w = new TableWriter(table);
+        writers.put(table, w);
+      }
+      if (w.appliedVersion != table.version) {
+        w.sync();
+      }
+      try {
+        if (w.vectors == null && w.appender == null) {
+          w.vectors = VectorAppender.open(connection, schema, table.name, w.kinds);
+        }
+        return w.vectors;
+      } catch (SQLException e) {
+        throw failure("opening an appender for table " + table.name, e);
+      }
+    }
+
+    /** Counts rows appended through {@link #typedAppender} or {@link #typedVectors}. */
     void rowsAppended(NormalizedTable table, int count) {
       rowsSinceCheckpoint += count;
       pendingRowsByTable.merge(table.name, (long) count, Long::sum);

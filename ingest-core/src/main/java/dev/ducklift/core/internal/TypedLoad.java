@@ -12,6 +12,7 @@ import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.spi.TypedRowSink;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -60,6 +61,10 @@ final class TypedLoad implements TypedRowSink {
   static final int BUFFERS = 3;
   private static final byte UNSET = 0;
   private static final byte SET = 1;
+
+  /** Set by {@link #setUtf8}: the text is in the page's {@code text} bytes at {@code longs}. */
+  private static final byte UTF8 = 2;
+
   private static final Object END = new Object();
 
   private final ResourceSpec spec;
@@ -98,6 +103,11 @@ final class TypedLoad implements TypedRowSink {
     long[] idHigh;
     long[] idLow;
     int buffered;
+
+    /** The UTF-8 text of the page's {@link #UTF8} values, each at (offset << 32 | length). */
+    byte[] text = new byte[8192];
+
+    int textSize;
 
     String description;
     String stateKey;
@@ -142,6 +152,7 @@ final class TypedLoad implements TypedRowSink {
       Arrays.fill(state, 0, used, UNSET);
       Arrays.fill(objects, 0, used, null);
       buffered = 0;
+      textSize = 0;
       positions = null;
       maxObject = null;
       firstObject = null;
@@ -189,6 +200,9 @@ final class TypedLoad implements TypedRowSink {
   private long excluded;
   private long discarded;
   private DuckDBAppender appender;
+  private VectorAppender vectors;
+  private boolean vectorsTried;
+  private final byte[] loadIdUtf8;
   private int unreported;
 
   private final ArrayBlockingQueue<Object> full;
@@ -241,6 +255,7 @@ final class TypedLoad implements TypedRowSink {
     this.onMissing = inc == null ? null : inc.onMissingCursor();
     this.probe = probe;
     this.window = WindowDigest.forLoad(spec, cursorKind);
+    this.loadIdUtf8 = loadId.getBytes(StandardCharsets.UTF_8);
     CursorValue committed = tracker.committed().get("");
     this.probeCeiling =
         probe && committed != null && cursorKind != CursorValue.Kind.DECIMAL
@@ -434,6 +449,29 @@ final class TypedLoad implements TypedRowSink {
   public void setObject(int column, Object value) {
     objects[base + column] = value;
     state[base + column] = value == null ? UNSET : SET;
+  }
+
+  @Override
+  public void setUtf8(int column, byte[] utf8, int from, int length) {
+    PageBuffer p = page;
+    int pos = p.textSize;
+    if (length > p.text.length - pos) {
+      p.text = Arrays.copyOf(p.text, Math.max(p.text.length * 2, pos + length));
+    }
+    System.arraycopy(utf8, from, p.text, pos, length);
+    p.textSize = pos + length;
+    longs[base + column] = ((long) pos << 32) | length;
+    objects[base + column] = null;
+    state[base + column] = UTF8;
+  }
+
+  /** The text of a {@code TEXT} or {@code JSON} value at slot {@code i} of {@code p}. */
+  private static String text(PageBuffer p, int i) {
+    if (p.state[i] != UTF8) {
+      return (String) p.objects[i];
+    }
+    long at = p.longs[i];
+    return new String(p.text, (int) (at >>> 32), (int) at, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -647,6 +685,7 @@ final class TypedLoad implements TypedRowSink {
         try {
           reportAppended();
           appender = null;
+          vectors = null;
           writer.closeAppenders();
         } catch (Throwable t) {
           if (failure == null) {
@@ -710,6 +749,7 @@ final class TypedLoad implements TypedRowSink {
     reportAppended();
     // The listener may checkpoint, which closes the appender.
     appender = null;
+    vectors = null;
     pages.pageEnded(p.description, p.stateKey, p.positions, p.rows, p.accepted);
   }
 
@@ -894,6 +934,7 @@ final class TypedLoad implements TypedRowSink {
           BigDecimal d = (BigDecimal) objects[i];
           ids.add(d.stripTrailingZeros().toPlainString());
         }
+        case TEXT, JSON -> ids.add(text(page, i));
         default -> ids.add(objects[i].toString());
       }
     }
@@ -911,6 +952,18 @@ final class TypedLoad implements TypedRowSink {
     }
     int row = 0;
     try {
+      if (vectors == null && appender == null && !vectorsTried) {
+        vectors = writer.typedVectors(root);
+        // A table the vector path cannot write stays on the JDBC appender for the whole load.
+        vectorsTried = vectors == null;
+      }
+      if (vectors != null) {
+        appendVectors(p, vectors);
+        // Moving each page into the table now, rather than every page at the checkpoint, keeps
+        // checkpoints short, so the reading thread is not held up by one for long.
+        vectors.flush();
+        return;
+      }
       DuckDBAppender a = appender;
       if (a == null) {
         a = writer.typedAppender(root);
@@ -929,7 +982,7 @@ final class TypedLoad implements TypedRowSink {
             continue;
           }
           switch (kinds[c]) {
-            case TEXT, JSON -> a.append((String) objects[i]);
+            case TEXT, JSON -> a.append(text(p, i));
             case BIGINT -> a.append(longs[i]);
             case INTEGER -> a.append((int) longs[i]);
             case SMALLINT -> a.append((short) longs[i]);
@@ -961,6 +1014,56 @@ final class TypedLoad implements TypedRowSink {
               + " of the page): "
               + e.getMessage(),
           e);
+    } finally {
+      unreported += row;
+    }
+  }
+
+  /**
+   * Appends a page's rows through the vector path (every column kind of the table is one it
+   * writes), counting them for {@link #reportAppended}.
+   */
+  private void appendVectors(PageBuffer p, VectorAppender v) throws SQLException {
+    long[] longs = p.longs;
+    double[] doubles = p.doubles;
+    Object[] objects = p.objects;
+    byte[] state = p.state;
+    int buffered = p.buffered;
+    int row = 0;
+    try {
+      for (; row < buffered; row++) {
+        int o = row * n;
+        v.setUtf8(0, loadIdUtf8, 0, loadIdUtf8.length);
+        v.setUuid(1, p.idHigh[row], p.idLow[row]);
+        for (int j = 2; j < sourceOfColumn.length; j++) {
+          int c = sourceOfColumn[j];
+          int i = o + c;
+          if (c < 0 || state[i] == UNSET) {
+            v.setNull(j);
+            continue;
+          }
+          switch (kinds[c]) {
+            case TEXT, JSON -> {
+              if (state[i] == UTF8) {
+                long at = longs[i];
+                v.setUtf8(j, p.text, (int) (at >>> 32), (int) at);
+              } else {
+                v.setString(j, (String) objects[i]);
+              }
+            }
+            case BIGINT, INTEGER, SMALLINT, TIMESTAMP, TIMESTAMPTZ, DATE -> v.setLong(j, longs[i]);
+            case DOUBLE, REAL -> v.setDouble(j, doubles[i]);
+            case BOOLEAN -> v.setBoolean(j, longs[i] != 0);
+            case UUID -> {
+              java.util.UUID u = (java.util.UUID) objects[i];
+              v.setUuid(j, u.getMostSignificantBits(), u.getLeastSignificantBits());
+            }
+            default ->
+                throw new SQLException("The vector path does not write " + kinds[c] + " values");
+          }
+        }
+        v.endRow();
+      }
     } finally {
       unreported += row;
     }

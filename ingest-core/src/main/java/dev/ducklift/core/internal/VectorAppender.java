@@ -193,6 +193,79 @@ final class VectorAppender implements AutoCloseable {
     }
   }
 
+  // ---- column by column: the typed rows of a TypedLoad ----------------------------------------
+  // Every column of a row is written (a value or null) before endRow; each value must be of the
+  // column's kind.
+
+  void setNull(int c) {
+    int r = row;
+    if (payloads[c] != null) {
+      lengths[c][r] = -1;
+      return;
+    }
+    ByteBuffer valid = validity[c];
+    int word = (r >>> 6) << 3;
+    valid.putLong(word, valid.getLong(word) & ~(1L << (r & 63)));
+  }
+
+  /** A {@code BIGINT}, {@code INTEGER}, {@code SMALLINT}, {@code DATE} (days) or timestamp. */
+  void setLong(int c, long v) {
+    int r = row;
+    ByteBuffer d = data[c];
+    switch (kinds[c]) {
+      case BIGINT, TIMESTAMP, TIMESTAMPTZ -> d.putLong(r << 3, v);
+      case INTEGER, DATE -> d.putInt(r << 2, (int) v);
+      case SMALLINT -> d.putShort(r << 1, (short) v);
+      default -> throw new IllegalArgumentException("Not an integer column kind: " + kinds[c]);
+    }
+  }
+
+  /** A {@code DOUBLE} or {@code REAL}. */
+  void setDouble(int c, double v) {
+    if (kinds[c] == DataType.Kind.REAL) {
+      data[c].putFloat(row << 2, (float) v);
+    } else {
+      data[c].putDouble(row << 3, v);
+    }
+  }
+
+  void setBoolean(int c, boolean v) {
+    data[c].put(row, v ? (byte) 1 : (byte) 0);
+  }
+
+  /** A {@code UUID} given by its two halves. */
+  void setUuid(int c, long mostSignificant, long leastSignificant) {
+    int r = row;
+    ByteBuffer d = data[c];
+    d.putLong(r << 4, leastSignificant);
+    d.putLong((r << 4) + 8, mostSignificant ^ Long.MIN_VALUE);
+  }
+
+  void setString(int c, String s) {
+    putString(c, row, s);
+  }
+
+  /** A {@code TEXT} or {@code JSON} value given as UTF-8 bytes. */
+  void setUtf8(int c, byte[] bytes, int from, int length) {
+    int pos = payloadSizes[c];
+    byte[] payload = payloads[c];
+    if (pos + length > payload.length) {
+      payload = Arrays.copyOf(payload, Math.max(payload.length * 2, pos + length));
+      payloads[c] = payload;
+    }
+    System.arraycopy(bytes, from, payload, pos, length);
+    payloadSizes[c] = pos + length;
+    lengths[c][row] = length;
+  }
+
+  /** Ends the row whose columns were just set. */
+  void endRow() throws SQLException {
+    row++;
+    if (row == capacity) {
+      appendChunk();
+    }
+  }
+
   private void putString(int c, int r, String s) {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     int pos = payloadSizes[c];
@@ -303,6 +376,23 @@ final class VectorAppender implements AutoCloseable {
           : new String(message, StandardCharsets.UTF_8);
     } catch (Throwable t) {
       return "DuckDB appender error";
+    }
+  }
+
+  /**
+   * Moves the rows appended so far into the table, keeping the appender open: the table's storage
+   * then takes them now rather than all at {@link #close}.
+   */
+  void flush() throws SQLException {
+    appendChunk();
+    int rc;
+    try {
+      rc = (int) BINDINGS.flush.invokeExact(appenderRef);
+    } catch (Throwable t) {
+      throw new SQLException("Cannot flush the appender: " + t, t);
+    }
+    if (rc != 0) {
+      throw new SQLException(error());
     }
   }
 

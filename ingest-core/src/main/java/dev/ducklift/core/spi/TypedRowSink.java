@@ -16,10 +16,10 @@ import java.util.Map;
  *   <li>{@code TIMESTAMPTZ} (the instant) and {@code TIMESTAMP} (the wall-clock time read as UTC):
  *       {@link #setEpochMicros};
  *   <li>{@code DATE}: {@link #setEpochDays};
- *   <li>{@code TEXT} and {@code JSON} (the JSON text of one value): a {@link String}; {@code
- *       DECIMAL}: a {@link java.math.BigDecimal} that fits the declared precision and scale; {@code
- *       UUID}: a {@link java.util.UUID}; {@code BINARY}: a {@code byte[]}; {@code TIME}: a {@link
- *       java.time.LocalTime}: {@link #setObject}.
+ *   <li>{@code TEXT} and {@code JSON} (the JSON text of one value): a {@link String}, or its UTF-8
+ *       bytes with {@link #setUtf8}; {@code DECIMAL}: a {@link java.math.BigDecimal} that fits the
+ *       declared precision and scale; {@code UUID}: a {@link java.util.UUID}; {@code BINARY}: a
+ *       {@code byte[]}; {@code TIME}: a {@link java.time.LocalTime}: {@link #setObject}.
  * </ul>
  *
  * <p>Not thread-safe: call it from the thread that called {@link TypedResource#extractTyped}.
@@ -44,6 +44,15 @@ public interface TypedRowSink {
 
   /** Sets a reference-typed value; {@code null} sets the column null. */
   void setObject(int column, Object value);
+
+  /**
+   * Sets a {@code TEXT} or {@code JSON} column to the string whose UTF-8 encoding is {@code
+   * utf8[from, from + length)}; the bytes are copied before this returns, so a caller may reuse its
+   * buffer. The default builds the string and calls {@link #setObject}.
+   */
+  default void setUtf8(int column, byte[] utf8, int from, int length) {
+    setObject(column, new String(utf8, from, length, java.nio.charset.StandardCharsets.UTF_8));
+  }
 
   /**
    * Ends the current row and hands it over.

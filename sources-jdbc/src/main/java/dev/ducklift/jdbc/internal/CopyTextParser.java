@@ -18,17 +18,87 @@ final class CopyTextParser {
     void row(String[] fields);
   }
 
-  private final String[] fields;
+  /** Receives each row's fields as UTF-8 bytes, valid only during the call. */
+  @FunctionalInterface
+  interface BytesHandler {
+    void row(Fields fields);
+  }
+
+  /**
+   * The current row's fields as byte ranges, escapes already decoded: field {@code i} is {@code
+   * bytes(i)[start(i), end(i))}, or NULL.
+   */
+  static final class Fields {
+    final byte[][] buffers;
+    final int[] starts;
+    final int[] ends;
+    private final byte[][] scratches;
+
+    Fields(int columns) {
+      buffers = new byte[columns][];
+      starts = new int[columns];
+      ends = new int[columns];
+      scratches = new byte[columns][];
+    }
+
+    boolean isNull(int i) {
+      return buffers[i] == null;
+    }
+
+    byte[] bytes(int i) {
+      return buffers[i];
+    }
+
+    int start(int i) {
+      return starts[i];
+    }
+
+    int end(int i) {
+      return ends[i];
+    }
+
+    /** The field as a string, {@code null} for NULL. */
+    String string(int i) {
+      byte[] b = buffers[i];
+      return b == null
+          ? null
+          : new String(b, starts[i], ends[i] - starts[i], StandardCharsets.UTF_8);
+    }
+  }
+
+  private final String[] strings;
+  private final Fields fields;
   private byte[] carry = new byte[0];
   private int carryLength;
-  private byte[] scratch = new byte[256];
+
+  private RowHandler stringHandler;
+  private BytesHandler stringAdapter;
 
   CopyTextParser(int columns) {
-    this.fields = new String[columns];
+    this.strings = new String[columns];
+    this.fields = new Fields(columns);
   }
 
   /** Parses every complete row in {@code chunk} (after any carried partial row). */
   void feed(byte[] chunk, RowHandler handler) {
+    if (handler != stringHandler) {
+      stringHandler = handler;
+      stringAdapter =
+          f -> {
+            for (int i = 0; i < strings.length; i++) {
+              strings[i] = f.string(i);
+            }
+            handler.row(strings);
+          };
+    }
+    feedBytes(chunk, stringAdapter);
+  }
+
+  /**
+   * Parses every complete row in {@code chunk} (after any carried partial row), handing each row's
+   * fields over as bytes.
+   */
+  void feedBytes(byte[] chunk, BytesHandler handler) {
     int start = 0;
     if (carryLength > 0) {
       int newline = indexOf(chunk, 0, chunk.length);
@@ -75,17 +145,18 @@ final class CopyTextParser {
     return -1;
   }
 
-  private void parseRow(byte[] b, int from, int to, RowHandler handler) {
+  private void parseRow(byte[] b, int from, int to, BytesHandler handler) {
+    int columns = strings.length;
     int field = 0;
     int start = from;
     boolean escaped = false;
     for (int i = from; i <= to; i++) {
       if (i == to || b[i] == '\t') {
-        if (field >= fields.length) {
+        if (field >= columns) {
           throw new IllegalArgumentException(
-              "COPY row has more than the " + fields.length + " expected fields");
+              "COPY row has more than the " + columns + " expected fields");
         }
-        fields[field++] = value(b, start, i, escaped);
+        value(field++, b, start, i, escaped);
         start = i + 1;
         escaped = false;
       } else if (b[i] == '\\') {
@@ -93,22 +164,29 @@ final class CopyTextParser {
         i++; // the escaped byte cannot be a separator
       }
     }
-    if (field != fields.length) {
-      throw new IllegalArgumentException(
-          "COPY row has " + field + " fields, expected " + fields.length);
+    if (field != columns) {
+      throw new IllegalArgumentException("COPY row has " + field + " fields, expected " + columns);
     }
     handler.row(fields);
   }
 
-  private String value(byte[] b, int from, int to, boolean escaped) {
+  /** Sets field {@code field} to b[from, to), decoding escapes into the field's own scratch. */
+  private void value(int field, byte[] b, int from, int to, boolean escaped) {
+    Fields f = fields;
     if (!escaped) {
-      return new String(b, from, to - from, StandardCharsets.UTF_8);
+      f.buffers[field] = b;
+      f.starts[field] = from;
+      f.ends[field] = to;
+      return;
     }
     if (to - from == 2 && b[from] == '\\' && b[from + 1] == 'N') {
-      return null;
+      f.buffers[field] = null;
+      return;
     }
-    if (scratch.length < to - from) {
-      scratch = new byte[Math.max(scratch.length * 2, to - from)];
+    byte[] scratch = f.scratches[field];
+    if (scratch == null || scratch.length < to - from) {
+      scratch = new byte[Math.max(scratch == null ? 64 : scratch.length * 2, to - from)];
+      f.scratches[field] = scratch;
     }
     int n = 0;
     for (int i = from; i < to; i++) {
@@ -153,7 +231,9 @@ final class CopyTextParser {
         }
       }
     }
-    return new String(scratch, 0, n, StandardCharsets.UTF_8);
+    f.buffers[field] = scratch;
+    f.starts[field] = 0;
+    f.ends[field] = n;
   }
 
   private static int hex(byte c) {

@@ -1,6 +1,7 @@
 package dev.ducklift.jdbc.internal;
 
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.jdbc.spi.TextDecoder;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -17,6 +18,93 @@ import java.util.List;
  */
 final class PgText {
   private PgText() {}
+
+  /** The decoder of types whose text is the value itself (text, varchar, enums, ...). */
+  static final TextDecoder AS_IS = s -> s;
+
+  /** Hex digit values of the ASCII bytes, -1 for any other byte. */
+  private static final byte[] HEX = new byte[256];
+
+  static {
+    java.util.Arrays.fill(HEX, (byte) -1);
+    for (int i = 0; i < 10; i++) {
+      HEX['0' + i] = (byte) i;
+    }
+    for (int i = 0; i < 6; i++) {
+      HEX['a' + i] = (byte) (10 + i);
+      HEX['A' + i] = (byte) (10 + i);
+    }
+  }
+
+  /**
+   * The uuid in {@code b[from, to)} in PostgreSQL's output form ({@code 8-4-4-4-12} hex digits), or
+   * {@code null} for any other text.
+   */
+  static java.util.UUID uuid(byte[] b, int from, int to) {
+    if (to - from != 36
+        || b[from + 8] != '-'
+        || b[from + 13] != '-'
+        || b[from + 18] != '-'
+        || b[from + 23] != '-') {
+      return null;
+    }
+    long high = 0;
+    long low = 0;
+    int digits = 0;
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c == '-') {
+        continue;
+      }
+      int v = HEX[c & 0xff];
+      if (v < 0) {
+        return null;
+      }
+      if (digits++ < 16) {
+        high = high << 4 | v;
+      } else {
+        low = low << 4 | v;
+      }
+    }
+    return new java.util.UUID(high, low);
+  }
+
+  /**
+   * The ASCII bytes of a field seen as characters, for the parsers here that take a {@link
+   * CharSequence}; bytes above 127 become characters no parser accepts. Reused: not thread-safe.
+   */
+  static final class AsciiView implements CharSequence {
+    private byte[] bytes;
+    private int from;
+    private int length;
+
+    AsciiView of(byte[] b, int start, int end) {
+      bytes = b;
+      from = start;
+      length = end - start;
+      return this;
+    }
+
+    @Override
+    public int length() {
+      return length;
+    }
+
+    @Override
+    public char charAt(int index) {
+      return (char) (bytes[from + index] & 0xff);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return toString().substring(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return new String(bytes, from, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
 
   static LocalDate date(String s) {
     if (s.equals("infinity")) {
@@ -90,7 +178,7 @@ final class PgText {
    * HH:MM:SS[.ffffff]+00}, without building objects; {@link Long#MIN_VALUE} for any other form
    * (other offsets, BC, infinities), which {@link #timestamptz} handles.
    */
-  static long timestamptzMicros(String s) {
+  static long timestamptzMicros(CharSequence s) {
     int n = s.length();
     if (n < 22
         || s.charAt(4) != '-'
@@ -139,7 +227,7 @@ final class PgText {
   }
 
   /** Decimal digits of s[from, to) as an int, or -1 when one is not a digit. */
-  private static int digits(String s, int from, int to) {
+  private static int digits(CharSequence s, int from, int to) {
     int v = 0;
     for (int i = from; i < to; i++) {
       int d = s.charAt(i) - '0';

@@ -71,7 +71,7 @@ public final class PostgresDialect implements JdbcDialect {
       return known.get();
     }
     if (enumTypes(connection).contains(type)) {
-      return ColumnMapping.of(DataType.TEXT, String.class, Readers.STRING, s -> s);
+      return ColumnMapping.of(DataType.TEXT, String.class, Readers.STRING, PgText.AS_IS);
     }
     return TextFallback.of(column, this);
   }
@@ -182,6 +182,32 @@ public final class PostgresDialect implements JdbcDialect {
     };
   }
 
+  /**
+   * Starts {@code COPY (select) TO STDOUT (FORMAT binary)}: the same rows as {@link
+   * #openTextExport}, each value in its type's binary form, which the server produces with less
+   * work than text (no timestamp or uuid formatting, no escaping).
+   */
+  TextExport openBinaryExport(Connection connection, String select) throws SQLException {
+    CopyOut copy =
+        connection
+            .unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyOut("COPY (" + select + ") TO STDOUT (FORMAT binary)");
+    return new TextExport() {
+      @Override
+      public byte[] next() throws SQLException {
+        return copy.readFromCopy();
+      }
+
+      @Override
+      public void close() throws SQLException {
+        if (copy.isActive()) {
+          copy.cancelCopy();
+        }
+      }
+    };
+  }
+
   @Override
   public String literal(CursorValue value) {
     return switch (value.kind()) {
@@ -224,7 +250,7 @@ public final class PostgresDialect implements JdbcDialect {
                     DataType.BOOLEAN, Boolean.class, Readers.BOOLEAN, s -> s.equals("t")),
             "bool")
         .name(
-            c -> ColumnMapping.of(DataType.TEXT, String.class, Readers.STRING, s -> s),
+            c -> ColumnMapping.of(DataType.TEXT, String.class, Readers.STRING, PgText.AS_IS),
             "text",
             "varchar",
             "bpchar",

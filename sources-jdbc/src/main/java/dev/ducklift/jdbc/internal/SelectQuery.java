@@ -59,11 +59,28 @@ final class SelectQuery {
       ReadWindow window,
       boolean ordered,
       boolean literals) {
+    return rows(table, dialect, window, ordered, literals, null);
+  }
+
+  /**
+   * Like {@link #rows(ResolvedTable, JdbcDialect, ReadWindow, boolean, boolean)}, selecting column
+   * {@code i} as {@code ::text} where {@code asText[i]} (PostgreSQL casts).
+   */
+  static SelectQuery rows(
+      ResolvedTable table,
+      JdbcDialect dialect,
+      ReadWindow window,
+      boolean ordered,
+      boolean literals,
+      boolean[] asText) {
     SelectQuery q = new SelectQuery(dialect, literals);
     q.text("SELECT ");
     List<MappedColumn> columns = table.columns();
     for (int i = 0; i < columns.size(); i++) {
       q.text(i == 0 ? "" : ", ").text(dialect.quote(columns.get(i).name()));
+      if (asText != null && asText[i]) {
+        q.text("::text");
+      }
     }
     q.text(" FROM ").text(table.from());
     q.where(table, window);

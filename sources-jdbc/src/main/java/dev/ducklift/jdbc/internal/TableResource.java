@@ -61,7 +61,6 @@ public final class TableResource implements TypedResource {
   private final ValueReader[] readers;
   private final TextDecoder[] decoders;
   private final List<Column> columns;
-  private final TypedColumns.FromText[] fromText;
   private final TypedColumns.FromResult[] fromResult;
   private final AtomicInteger resumed = new AtomicInteger();
 
@@ -101,14 +100,11 @@ public final class TableResource implements TypedResource {
       decoders[i] = c.mapping().textDecoder();
     }
     List<Column> declared = new ArrayList<>(n);
-    fromText = new TypedColumns.FromText[n];
     fromResult = new TypedColumns.FromResult[n];
-    boolean postgres = dialect instanceof PostgresDialect;
     for (int i = 0; i < n; i++) {
       MappedColumn c = table.columns().get(i);
       declared.add(new Column(c.key(), c.mapping().type(), c.source().nullable()));
       boolean jsonText = dialect.isJsonText(c.source());
-      fromText[i] = copy ? TypedColumns.fromText(c, postgres, jsonText) : null;
       fromResult[i] = TypedColumns.fromResult(c, jsonText);
     }
     columns = List.copyOf(declared);
@@ -665,9 +661,32 @@ public final class TableResource implements TypedResource {
         CopyTextParser.RowHandler handler,
         boolean[] more)
         throws Exception {
+      return feedToEnd(export, parser, (CopyTextParser.BytesHandler) null, handler, more);
+    }
+
+    private boolean feedToEnd(
+        JdbcDialect.TextExport export,
+        CopyTextParser parser,
+        CopyTextParser.BytesHandler handler,
+        boolean[] more)
+        throws Exception {
+      return feedToEnd(export, parser, handler, null, more);
+    }
+
+    private boolean feedToEnd(
+        JdbcDialect.TextExport export,
+        CopyTextParser parser,
+        CopyTextParser.BytesHandler bytes,
+        CopyTextParser.RowHandler strings,
+        boolean[] more)
+        throws Exception {
       byte[] chunk;
       while (more[0] && (chunk = export.next()) != null) {
-        parser.feed(chunk, handler);
+        if (bytes != null) {
+          parser.feedBytes(chunk, bytes);
+        } else {
+          parser.feed(chunk, strings);
+        }
       }
       if (!more[0]) {
         return false;
@@ -680,38 +699,66 @@ public final class TableResource implements TypedResource {
     }
 
     private void readCopyTyped(ExtractContext context) throws Exception {
-      SelectQuery q = SelectQuery.rows(table, dialect, window, true, true);
+      int n = keys.length;
+      TypedColumns.FromBytes[] fromBytes = new TypedColumns.FromBytes[n];
+      // PostgreSQL exports in binary, the columns without a simple binary form cast to text
+      boolean binary = dialect instanceof PostgresDialect;
+      boolean[] asText = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        MappedColumn column = table.columns().get(i);
+        boolean jsonText = dialect.isJsonText(column.source());
+        if (binary) {
+          // a page end decodes the last cursor and id; those read in binary need their objects
+          boolean marks = i == table.cursorIndex() || i == table.idIndex();
+          fromBytes[i] =
+              marks && !TypedColumns.hasBinaryObject(column)
+                  ? null
+                  : TypedColumns.fromBinary(column, jsonText);
+          asText[i] = fromBytes[i] == null;
+        }
+        if (fromBytes[i] == null) {
+          fromBytes[i] = TypedColumns.fromBytes(column, binary, jsonText);
+        }
+      }
+      SelectQuery q = SelectQuery.rows(table, dialect, window, true, true, binary ? asText : null);
       Connection c = connections.borrow();
       boolean healthy = false;
-      try (JdbcDialect.TextExport export = dialect.openTextExport(c, q.literalSql())) {
+      try (JdbcDialect.TextExport export =
+          binary
+              ? ((PostgresDialect) dialect).openBinaryExport(c, q.literalSql())
+              : dialect.openTextExport(c, q.literalSql())) {
         TypedPage page = new TypedPage();
-        CopyTextParser parser = new CopyTextParser(keys.length);
+        page.cursorBinary = binary && !asText[Math.max(0, table.cursorIndex())];
+        page.idBinary = binary && table.idIndex() >= 0 && !asText[table.idIndex()];
+        CopyTextParser parser = binary ? null : new CopyTextParser(n);
+        CopyBinaryParser binaryParser = binary ? new CopyBinaryParser(n) : null;
         int cursorIndex = table.incremental() ? table.cursorIndex() : -1;
         int idIndex = table.idIndex();
         boolean[] more = {true};
-        CopyTextParser.RowHandler handler =
+        CopyTextParser.BytesHandler handler =
             fields -> {
               if (!more[0]) {
                 return;
               }
-              for (int i = 0; i < fields.length; i++) {
-                String text = fields[i];
-                if (text != null) {
+              for (int i = 0; i < n; i++) {
+                if (!fields.isNull(i)) {
                   try {
-                    fromText[i].set(typed, i, text);
+                    fromBytes[i].set(typed, i, fields.bytes(i), fields.start(i), fields.end(i));
                   } catch (RuntimeException e) {
                     throw badValue(i, e);
                   }
                 }
               }
               if (cursorIndex >= 0) {
-                page.cursorText = fields[cursorIndex];
-                page.idText = idIndex >= 0 ? fields[idIndex] : null;
+                page.cursorText.set(fields, cursorIndex);
+                page.idText.set(fields, idIndex);
               }
               typed.endRow();
               more[0] = page.rowEnded(context);
             };
-        if (!feedToEnd(export, parser, handler, more)) {
+        if (binary
+            ? !feedBinaryToEnd(export, binaryParser, handler, more)
+            : !feedToEnd(export, parser, handler, more)) {
           healthy = true;
           return;
         }
@@ -722,13 +769,69 @@ public final class TableResource implements TypedResource {
       }
     }
 
+    /** {@link #feedToEnd} for a binary export. */
+    private boolean feedBinaryToEnd(
+        JdbcDialect.TextExport export,
+        CopyBinaryParser parser,
+        CopyTextParser.BytesHandler handler,
+        boolean[] more)
+        throws Exception {
+      byte[] chunk;
+      while (more[0] && (chunk = export.next()) != null) {
+        parser.feed(chunk, handler);
+      }
+      if (!more[0]) {
+        return false;
+      }
+      if (parser.incomplete()) {
+        throw new DuckliftException(
+            "Reading " + table.label() + " with COPY ended in the middle of a row in " + name);
+      }
+      return true;
+    }
+
+    /** A copy of one field of the last row read (the cursor or id text a page end needs). */
+    private final class FieldCopy {
+      private byte[] bytes = new byte[64];
+      private int length = -1;
+
+      /** Copies field {@code i} of {@code fields} (none when {@code i < 0} or it is NULL). */
+      void set(CopyTextParser.Fields fields, int i) {
+        if (i < 0 || fields.isNull(i)) {
+          length = -1;
+          return;
+        }
+        int n = fields.end(i) - fields.start(i);
+        if (n > bytes.length) {
+          bytes = new byte[Math.max(n, bytes.length * 2)];
+        }
+        System.arraycopy(fields.bytes(i), fields.start(i), bytes, 0, n);
+        length = n;
+      }
+
+      boolean present() {
+        return length >= 0;
+      }
+
+      /** The value of column {@code column} the copied field holds, as the plain path reads it. */
+      Object value(int column, boolean binary) {
+        if (binary) {
+          return TypedColumns.binaryObject(table.columns().get(column), bytes, 0, length);
+        }
+        return decoders[column].decode(
+            new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+
     /** Counts a typed page's rows and ends it every {@code pageSize} rows. */
     private final class TypedPage {
       private int count;
       Object cursor;
       Object id;
-      String cursorText;
-      String idText;
+      final FieldCopy cursorText = new FieldCopy();
+      final FieldCopy idText = new FieldCopy();
+      boolean cursorBinary;
+      boolean idBinary;
 
       boolean rowEnded(ExtractContext context) {
         return ++count < options.pageSize() || flush(context);
@@ -742,9 +845,9 @@ public final class TableResource implements TypedResource {
           typed.discardPage();
           return false;
         }
-        if (cursorText != null) {
-          cursor = decoders[table.cursorIndex()].decode(cursorText);
-          id = idText == null ? null : decoders[table.idIndex()].decode(idText);
+        if (cursorText.present()) {
+          cursor = cursorText.value(table.cursorIndex(), cursorBinary);
+          id = idText.present() ? idText.value(table.idIndex(), idBinary) : null;
         }
         Map<String, CursorValue> marks = Map.of();
         if (positions && id != null) {

@@ -11,6 +11,7 @@ import dev.ducklift.jdbc.internal.ResolvedTable.MappedColumn;
 import dev.ducklift.jdbc.spi.TextDecoder;
 import dev.ducklift.jdbc.spi.ValueReader;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -52,7 +53,7 @@ final class TypedColumns {
   static FromText fromText(MappedColumn c, boolean postgres, boolean jsonText) {
     DataType.Kind kind = c.mapping().type().kind();
     if (jsonText) {
-      return (sink, i, text) -> sink.setObject(i, minifyJson(text));
+      return (sink, i, text) -> setJsonText(sink, i, text);
     }
     if (postgres) {
       switch (kind) {
@@ -82,13 +83,344 @@ final class TypedColumns {
     return (sink, i, text) -> set(sink, i, kind, decoder.decode(text));
   }
 
+  /**
+   * Sets one column from its (non-null) exported text, given as UTF-8 bytes {@code b[from, to)}.
+   */
+  @FunctionalInterface
+  interface FromBytes {
+    void set(TypedRowSink sink, int column, byte[] b, int from, int to);
+  }
+
+  /**
+   * Like {@link #fromText}, without building a string for the common PostgreSQL types: integers,
+   * timestamptz and uuids are parsed from the bytes, text and JSON documents go to the sink as
+   * bytes; any other type, or a value in an unusual form, goes through {@link #fromText}. Returns a
+   * new instance for each read (it holds scratch buffers), for one thread.
+   */
+  static FromBytes fromBytes(MappedColumn c, boolean postgres, boolean jsonText) {
+    FromText text = fromText(c, postgres, jsonText);
+    FromBytes viaString =
+        (sink, i, b, from, to) ->
+            text.set(sink, i, new String(b, from, to - from, StandardCharsets.UTF_8));
+    if (jsonText) {
+      JsonBytes json = new JsonBytes();
+      return json::set;
+    }
+    if (!postgres) {
+      return viaString;
+    }
+    switch (c.mapping().type().kind()) {
+      case SMALLINT, INTEGER, BIGINT -> {
+        return (sink, i, b, from, to) -> {
+          // At most 18 digits cannot overflow; anything longer or malformed takes the slow path,
+          // which also reports a bad value.
+          if (to - from <= 18 && to > from) {
+            boolean negative = b[from] == '-';
+            int k = negative ? from + 1 : from;
+            long v = 0;
+            int start = k;
+            for (; k < to; k++) {
+              int d = b[k] - '0';
+              if (d < 0 || d > 9) {
+                break;
+              }
+              v = v * 10 + d;
+            }
+            if (k == to && k > start) {
+              sink.setLong(i, negative ? -v : v);
+              return;
+            }
+          }
+          viaString.set(sink, i, b, from, to);
+        };
+      }
+      case TIMESTAMPTZ -> {
+        PgText.AsciiView view = new PgText.AsciiView();
+        return (sink, i, b, from, to) -> {
+          long micros = PgText.timestamptzMicros(view.of(b, from, to));
+          if (micros == Long.MIN_VALUE) {
+            viaString.set(sink, i, b, from, to);
+          } else {
+            sink.setEpochMicros(i, micros);
+          }
+        };
+      }
+      case UUID -> {
+        return (sink, i, b, from, to) -> {
+          java.util.UUID u = PgText.uuid(b, from, to);
+          if (u == null) {
+            viaString.set(sink, i, b, from, to);
+          } else {
+            sink.setObject(i, u);
+          }
+        };
+      }
+      case TEXT -> {
+        if (c.mapping().textDecoder() == PgText.AS_IS) {
+          return (sink, i, b, from, to) -> sink.setUtf8(i, b, from, to - from);
+        }
+        return viaString;
+      }
+      default -> {
+        return viaString;
+      }
+    }
+  }
+
+  /** Microseconds from the Unix epoch to PostgreSQL's epoch, 2000-01-01. */
+  private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+
+  /** Days from the Unix epoch to PostgreSQL's epoch, 2000-01-01. */
+  private static final int PG_EPOCH_DAYS = 10_957;
+
+  /**
+   * A reader of column {@code c}'s binary {@code COPY} form, for the PostgreSQL types whose binary
+   * form is simple (integers, floats, booleans, uuids, dates, timestamps, text, json and jsonb), or
+   * {@code null}: then export the column as {@code ::text} and read it with {@link #fromBytes}.
+   * Values are set exactly as {@link #fromText} sets their text form; the infinities of dates and
+   * timestamps go through the text path. Returns a new instance for each read, for one thread.
+   */
+  static FromBytes fromBinary(MappedColumn c, boolean jsonText) {
+    FromBytes text = fromBytes(c, true, jsonText);
+    DataType.Kind kind = c.mapping().type().kind();
+    String type = c.source().typeName();
+    switch (type) {
+      case "int2" -> {
+        return kind != DataType.Kind.SMALLINT
+            ? null
+            : (sink, i, b, from, to) ->
+                sink.setLong(i, (short) ((b[from] & 0xff) << 8 | (b[from + 1] & 0xff)));
+      }
+      case "int4" -> {
+        return kind != DataType.Kind.INTEGER
+            ? null
+            : (sink, i, b, from, to) -> sink.setLong(i, CopyBinaryParser.int32(b, from));
+      }
+      case "int8" -> {
+        return kind != DataType.Kind.BIGINT
+            ? null
+            : (sink, i, b, from, to) -> sink.setLong(i, CopyBinaryParser.int64(b, from));
+      }
+      case "float4" -> {
+        return kind != DataType.Kind.REAL
+            ? null
+            : (sink, i, b, from, to) ->
+                sink.setDouble(i, Float.intBitsToFloat(CopyBinaryParser.int32(b, from)));
+      }
+      case "float8" -> {
+        return kind != DataType.Kind.DOUBLE
+            ? null
+            : (sink, i, b, from, to) ->
+                sink.setDouble(i, Double.longBitsToDouble(CopyBinaryParser.int64(b, from)));
+      }
+      case "bool" -> {
+        return kind != DataType.Kind.BOOLEAN
+            ? null
+            : (sink, i, b, from, to) -> sink.setBoolean(i, b[from] != 0);
+      }
+      case "uuid" -> {
+        return kind != DataType.Kind.UUID
+            ? null
+            : (sink, i, b, from, to) ->
+                sink.setObject(
+                    i,
+                    new java.util.UUID(
+                        CopyBinaryParser.int64(b, from), CopyBinaryParser.int64(b, from + 8)));
+      }
+      case "timestamptz", "timestamp" -> {
+        if (kind
+            != (type.equals("timestamp") ? DataType.Kind.TIMESTAMP : DataType.Kind.TIMESTAMPTZ)) {
+          return null;
+        }
+        return (sink, i, b, from, to) -> {
+          long v = CopyBinaryParser.int64(b, from);
+          if (v == Long.MAX_VALUE || v == Long.MIN_VALUE) {
+            byte[] infinity =
+                (v > 0 ? "infinity" : "-infinity").getBytes(StandardCharsets.US_ASCII);
+            text.set(sink, i, infinity, 0, infinity.length);
+          } else {
+            sink.setEpochMicros(i, v + PG_EPOCH_MICROS);
+          }
+        };
+      }
+      case "date" -> {
+        if (kind != DataType.Kind.DATE) {
+          return null;
+        }
+        return (sink, i, b, from, to) -> {
+          int v = CopyBinaryParser.int32(b, from);
+          if (v == Integer.MAX_VALUE || v == Integer.MIN_VALUE) {
+            byte[] infinity =
+                (v > 0 ? "infinity" : "-infinity").getBytes(StandardCharsets.US_ASCII);
+            text.set(sink, i, infinity, 0, infinity.length);
+          } else {
+            sink.setEpochDays(i, v + PG_EPOCH_DAYS);
+          }
+        };
+      }
+      case "text", "varchar", "bpchar", "json" -> {
+        // the binary form of these is their text
+        return kind == DataType.Kind.TEXT && c.mapping().textDecoder() == PgText.AS_IS
+                || kind == DataType.Kind.JSON && jsonText
+            ? text
+            : null;
+      }
+      case "jsonb" -> {
+        if (kind != DataType.Kind.JSON || !jsonText) {
+          return null;
+        }
+        // a version byte (1), then the document's text
+        return (sink, i, b, from, to) -> {
+          if (to == from || b[from] != 1) {
+            throw new IllegalArgumentException("Unknown jsonb binary version");
+          }
+          text.set(sink, i, b, from + 1, to);
+        };
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Whether {@link #binaryObject} decodes column {@code c}'s binary form (integers, dates and
+   * timestamps, the types of cursors and their tiebreak ids).
+   */
+  static boolean hasBinaryObject(MappedColumn c) {
+    return switch (c.source().typeName()) {
+      case "int2", "int4", "int8", "timestamptz", "timestamp", "date" ->
+          fromBinary(c, false) != null;
+      default -> false;
+    };
+  }
+
+  /**
+   * The value the column's text decoder gives for the binary {@code COPY} value b[from, to), for a
+   * column where {@link #hasBinaryObject} holds.
+   */
+  static Object binaryObject(MappedColumn c, byte[] b, int from, int to) {
+    TextDecoder d = c.mapping().textDecoder();
+    switch (c.source().typeName()) {
+      case "int2" -> {
+        return d.decode(Short.toString((short) ((b[from] & 0xff) << 8 | (b[from + 1] & 0xff))));
+      }
+      case "int4" -> {
+        return d.decode(Integer.toString(CopyBinaryParser.int32(b, from)));
+      }
+      case "int8" -> {
+        return d.decode(Long.toString(CopyBinaryParser.int64(b, from)));
+      }
+      case "date" -> {
+        int v = CopyBinaryParser.int32(b, from);
+        if (v == Integer.MAX_VALUE || v == Integer.MIN_VALUE) {
+          return d.decode(v > 0 ? "infinity" : "-infinity");
+        }
+        return LocalDate.ofEpochDay((long) v + PG_EPOCH_DAYS);
+      }
+      case "timestamptz", "timestamp" -> {
+        long v = CopyBinaryParser.int64(b, from);
+        if (v == Long.MAX_VALUE || v == Long.MIN_VALUE) {
+          return d.decode(v > 0 ? "infinity" : "-infinity");
+        }
+        long micros = v + PG_EPOCH_MICROS;
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
+        return c.source().typeName().equals("timestamp")
+            ? LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC)
+            : OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds, nanos), ZoneOffset.UTC);
+      }
+      default ->
+          throw new IllegalArgumentException("No binary decoding for " + c.source().typeName());
+    }
+  }
+
+  /** {@link #setJsonText} on UTF-8 bytes, with its own scratch buffer. */
+  private static final class JsonBytes {
+    private byte[] scratch = new byte[256];
+
+    void set(TypedRowSink sink, int i, byte[] b, int from, int to) {
+      byte[] out = b;
+      int start = from;
+      int end = to;
+      int k = minifiedPrefix(b, from, to);
+      if (k < to) {
+        if (scratch.length < to - from) {
+          scratch = new byte[Math.max(scratch.length * 2, to - from)];
+        }
+        out = scratch;
+        start = 0;
+        end = minify(b, from, k, to, scratch);
+      }
+      int n = end - start;
+      if (n == 4
+          && out[start] == 'n'
+          && out[start + 1] == 'u'
+          && out[start + 2] == 'l'
+          && out[start + 3] == 'l') {
+        return;
+      }
+      if (n == 2 && out[start] == '[' && out[start + 1] == ']') {
+        return;
+      }
+      sink.setUtf8(i, out, start, n);
+    }
+
+    /** The index of the first whitespace outside strings, {@code to} when there is none. */
+    private static int minifiedPrefix(byte[] b, int from, int to) {
+      boolean inString = false;
+      for (int i = from; i < to; i++) {
+        byte c = b[i];
+        if (inString) {
+          if (c == '\\') {
+            i++;
+          } else if (c == '"') {
+            inString = false;
+          }
+        } else if (c == '"') {
+          inString = true;
+        } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+          return i;
+        }
+      }
+      return to;
+    }
+
+    /**
+     * Copies b[from, to) without whitespace outside strings into {@code out}, where b[from, k) has
+     * none and b[k] is whitespace outside strings; returns the length written.
+     */
+    private static int minify(byte[] b, int from, int k, int to, byte[] out) {
+      int n = k - from;
+      System.arraycopy(b, from, out, 0, n);
+      boolean inString = false;
+      for (int i = k; i < to; i++) {
+        byte c = b[i];
+        if (inString) {
+          out[n++] = c;
+          if (c == '\\' && i + 1 < to) {
+            out[n++] = b[++i];
+          } else if (c == '"') {
+            inString = false;
+          }
+        } else if (c == '"') {
+          inString = true;
+          out[n++] = c;
+        } else if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+          out[n++] = c;
+        }
+      }
+      return n;
+    }
+  }
+
   static FromResult fromResult(MappedColumn c, boolean jsonText) {
     DataType.Kind kind = c.mapping().type().kind();
     if (jsonText) {
       return (sink, i, rows, index) -> {
         String text = rows.getString(index);
         if (text != null) {
-          sink.setObject(i, minifyJson(text));
+          setJsonText(sink, i, text);
         }
       };
     }
@@ -130,12 +462,27 @@ final class TypedColumns {
                   : v instanceof BigDecimal d ? d.toPlainString() : v.toString());
       case JSON -> {
         try {
+          if (v instanceof JsonNode j && (j.isNull() || (j.isArray() && j.isEmpty()))
+              || v instanceof java.util.List<?> l && l.isEmpty()) {
+            return;
+          }
           sink.setObject(i, v instanceof JsonNode j ? j.toString() : JSON.writeValueAsString(v));
         } catch (JsonProcessingException e) {
           throw new IllegalArgumentException("Cannot write a JSON value: " + e.getMessage(), e);
         }
       }
       default -> sink.setObject(i, v);
+    }
+  }
+
+  /**
+   * Sets a JSON document given as text; a JSON {@code null} and an empty array stay null, as the
+   * normalizer stages them (it drops empty arrays).
+   */
+  static void setJsonText(TypedRowSink sink, int i, String text) {
+    String json = minifyJson(text);
+    if (!json.equals("null") && !json.equals("[]")) {
+      sink.setObject(i, json);
     }
   }
 

@@ -63,6 +63,27 @@ class CopyTextParserTest {
   }
 
   @Test
+  void fieldsAsBytesPointIntoTheChunkOrAtTheirDecodedEscapes() {
+    List<List<String>> rows = new ArrayList<>();
+    List<Boolean> inChunk = new ArrayList<>();
+    byte[] chunk = bytes("dück\ta\\tb\t\\N\n");
+    new CopyTextParser(3)
+        .feedBytes(
+            chunk,
+            f -> {
+              rows.add(Arrays.asList(f.string(0), f.string(1), f.string(2)));
+              inChunk.add(f.bytes(0) == chunk && f.bytes(1) != chunk);
+              assertThat(f.isNull(2)).isTrue();
+              assertThat(
+                      new String(
+                          f.bytes(0), f.start(0), f.end(0) - f.start(0), StandardCharsets.UTF_8))
+                  .isEqualTo("dück");
+            });
+    assertThat(rows).containsExactly(Arrays.asList("dück", "a\tb", null));
+    assertThat(inChunk).containsExactly(true);
+  }
+
+  @Test
   void aRowWithTheWrongNumberOfFieldsFails() {
     assertThatThrownBy(() -> parse(2, bytes("1\t2\t3\n")))
         .hasMessageContaining("more than the 2 expected fields");
