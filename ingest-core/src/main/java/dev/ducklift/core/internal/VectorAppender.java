@@ -170,21 +170,8 @@ final class VectorAppender implements AutoCloseable {
         continue;
       }
       ByteBuffer d = data[c];
-      switch (kind) {
-        case BIGINT, TIMESTAMP, TIMESTAMPTZ -> d.putLong(r << 3, ((Number) v).longValue());
-        case DOUBLE -> d.putDouble(r << 3, ((Number) v).doubleValue());
-        case BOOLEAN -> d.put(r, ((Boolean) v) ? (byte) 1 : (byte) 0);
-        case DATE, INTEGER -> d.putInt(r << 2, ((Number) v).intValue());
-        case SMALLINT -> d.putShort(r << 1, ((Number) v).shortValue());
-        case REAL -> d.putFloat(r << 2, ((Number) v).floatValue());
-        case UUID -> {
-          // DuckDB stores a UUID as a 128-bit integer (lower half first) with the top bit
-          // flipped, so that UUIDs sort as their text does.
-          UUID u = (UUID) v;
-          d.putLong(r << 4, u.getLeastSignificantBits());
-          d.putLong((r << 4) + 8, u.getMostSignificantBits() ^ Long.MIN_VALUE);
-        }
-        default -> throw new SQLException("Unsupported column kind " + kind);
+      if (!VectorChunk.putFixed(d, r, kind, v)) {
+        throw new SQLException("Unsupported column kind " + kind);
       }
     }
     row = r + 1;

@@ -101,24 +101,37 @@ final class VectorChunk {
         hasNulls[c] = true;
         continue;
       }
-      switch (kind) {
-        case BIGINT, TIMESTAMP, TIMESTAMPTZ -> d.putLong(r << 3, ((Number) v).longValue());
-        case DOUBLE -> d.putDouble(r << 3, ((Number) v).doubleValue());
-        case BOOLEAN -> d.put(r, ((Boolean) v) ? (byte) 1 : (byte) 0);
-        case DATE, INTEGER -> d.putInt(r << 2, ((Number) v).intValue());
-        case SMALLINT -> d.putShort(r << 1, ((Number) v).shortValue());
-        case REAL -> d.putFloat(r << 2, ((Number) v).floatValue());
-        case UUID -> {
-          // DuckDB stores a UUID as a 128-bit integer (lower half first) with the top bit
-          // flipped, so that UUIDs sort as their text does.
-          UUID u = (UUID) v;
-          d.putLong(r << 4, u.getLeastSignificantBits());
-          d.putLong((r << 4) + 8, u.getMostSignificantBits() ^ Long.MIN_VALUE);
-        }
-        default -> throw new IllegalStateException("Unsupported column kind " + kind);
+      if (!putFixed(d, r, kind, v)) {
+        throw new IllegalStateException("Unsupported column kind " + kind);
       }
     }
     rows = r + 1;
+  }
+
+  /**
+   * Writes {@code v} at row {@code r} of the data buffer {@code d} of a fixed-width column of
+   * {@code kind}, in DuckDB's vector layout; false for a kind that is not fixed-width.
+   */
+  static boolean putFixed(ByteBuffer d, int r, DataType.Kind kind, Object v) {
+    switch (kind) {
+      case BIGINT, TIMESTAMP, TIMESTAMPTZ -> d.putLong(r << 3, ((Number) v).longValue());
+      case DOUBLE -> d.putDouble(r << 3, ((Number) v).doubleValue());
+      case BOOLEAN -> d.put(r, ((Boolean) v) ? (byte) 1 : (byte) 0);
+      case DATE, INTEGER -> d.putInt(r << 2, ((Number) v).intValue());
+      case SMALLINT -> d.putShort(r << 1, ((Number) v).shortValue());
+      case REAL -> d.putFloat(r << 2, ((Number) v).floatValue());
+      case UUID -> {
+        // DuckDB stores a UUID as a 128-bit integer (lower half first) with the top bit
+        // flipped, so that UUIDs sort as their text does.
+        UUID u = (UUID) v;
+        d.putLong(r << 4, u.getLeastSignificantBits());
+        d.putLong((r << 4) + 8, u.getMostSignificantBits() ^ Long.MIN_VALUE);
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void putString(int c, int r, String s) {

@@ -162,24 +162,7 @@ public final class PostgresDialect implements JdbcDialect {
 
   @Override
   public TextExport openTextExport(Connection connection, String select) throws SQLException {
-    CopyOut copy =
-        connection
-            .unwrap(PGConnection.class)
-            .getCopyAPI()
-            .copyOut("COPY (" + select + ") TO STDOUT");
-    return new TextExport() {
-      @Override
-      public byte[] next() throws SQLException {
-        return copy.readFromCopy();
-      }
-
-      @Override
-      public void close() throws SQLException {
-        if (copy.isActive()) {
-          copy.cancelCopy();
-        }
-      }
-    };
+    return copyOut(connection, "COPY (" + select + ") TO STDOUT");
   }
 
   /**
@@ -188,11 +171,11 @@ public final class PostgresDialect implements JdbcDialect {
    * work than text (no timestamp or uuid formatting, no escaping).
    */
   TextExport openBinaryExport(Connection connection, String select) throws SQLException {
-    CopyOut copy =
-        connection
-            .unwrap(PGConnection.class)
-            .getCopyAPI()
-            .copyOut("COPY (" + select + ") TO STDOUT (FORMAT binary)");
+    return copyOut(connection, "COPY (" + select + ") TO STDOUT (FORMAT binary)");
+  }
+
+  private static TextExport copyOut(Connection connection, String copySql) throws SQLException {
+    CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql);
     return new TextExport() {
       @Override
       public byte[] next() throws SQLException {
