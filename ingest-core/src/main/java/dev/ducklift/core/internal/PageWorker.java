@@ -22,9 +22,11 @@ final class PageWorker {
    * Few: when the resource parses faster than pages are normalized, the queue stays full, and
    * every young collection copies the queued records (1,000-record pages of 1 KB JSON records are
    * about 4 MB of maps each). Sixteen pages made the collector copy and promote ~70 MB each time
-   * and cost more CPU than four pages of slack ever saved.
+   * and cost more CPU than four pages of slack ever saved; two pages, which the normalizing thread
+   * also reads while they are more likely still in the shared cache, were faster again (see
+   * benchmarks/README.md). The resource's own read-ahead is elsewhere (ExtractionPool).
    */
-  static final int CAPACITY = 4;
+  static final int CAPACITY = 2;
   private static final Object END = new Object();
 
   private final ArrayBlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
