@@ -174,6 +174,14 @@ final class TypedColumns {
   private static final int PG_EPOCH_DAYS = 10_957;
 
   /**
+   * PostgreSQL's binary infinite dates and timestamps (the largest and smallest values) go through
+   * the text decoder, which maps them as the plain path does.
+   */
+  private static final byte[] INFINITY = "infinity".getBytes(StandardCharsets.US_ASCII);
+
+  private static final byte[] MINUS_INFINITY = "-infinity".getBytes(StandardCharsets.US_ASCII);
+
+  /**
    * A reader of column {@code c}'s binary {@code COPY} form, for the PostgreSQL types whose binary
    * form is simple (integers, floats, booleans, uuids, dates, timestamps, text, json and jsonb), or
    * {@code null}: then export the column as {@code ::text} and read it with {@link #fromBytes}.
@@ -235,8 +243,7 @@ final class TypedColumns {
         return (sink, i, b, from, to) -> {
           long v = CopyBinaryParser.int64(b, from);
           if (v == Long.MAX_VALUE || v == Long.MIN_VALUE) {
-            byte[] infinity =
-                (v > 0 ? "infinity" : "-infinity").getBytes(StandardCharsets.US_ASCII);
+            byte[] infinity = v > 0 ? INFINITY : MINUS_INFINITY;
             text.set(sink, i, infinity, 0, infinity.length);
           } else {
             sink.setEpochMicros(i, v + PG_EPOCH_MICROS);
@@ -250,8 +257,7 @@ final class TypedColumns {
         return (sink, i, b, from, to) -> {
           int v = CopyBinaryParser.int32(b, from);
           if (v == Integer.MAX_VALUE || v == Integer.MIN_VALUE) {
-            byte[] infinity =
-                (v > 0 ? "infinity" : "-infinity").getBytes(StandardCharsets.US_ASCII);
+            byte[] infinity = v > 0 ? INFINITY : MINUS_INFINITY;
             text.set(sink, i, infinity, 0, infinity.length);
           } else {
             sink.setEpochDays(i, v + PG_EPOCH_DAYS);
