@@ -100,6 +100,36 @@ class StagingIT {
   }
 
   @Test
+  void aLoadAppendsWithoutDuckDbWorkerThreadsAndGivesThemBackForThePromote() throws Exception {
+    try (Staging staging = Staging.open(dir.resolve("work"))) {
+      String before = threads(staging.connection());
+      NormalizedTable table = table("events", KINDS);
+      try (Staging.LoadWriter writer = staging.begin("l1", 1)) {
+        assertThat(threads(staging.connection())).isEqualTo("1");
+        writer.stageInBackground();
+        writer.ensureTable(table);
+        append(writer, table, randomRows(3000, 5));
+        writer.checkpoint(manifest("l1", writer, table));
+      }
+      assertThat(threads(staging.connection())).isEqualTo(before);
+      try (Staging.LoadWriter writer = staging.begin("l2", 2)) {
+        writer.ensureTable(table);
+        append(writer, table, randomRows(10, 6));
+        // Closed without a checkpoint: rolled back, and the threads are restored all the same.
+      }
+      assertThat(threads(staging.connection())).isEqualTo(before);
+    }
+  }
+
+  private static String threads(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('threads')")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
   void rowsAppendedButNotCheckpointedAreNeitherVisibleNorDurable() throws Exception {
     Path work = dir.resolve("work");
     List<Object[]> committed = randomRows(3000, 11);
