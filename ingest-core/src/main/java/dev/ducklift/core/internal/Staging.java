@@ -289,12 +289,7 @@ public final class Staging implements AutoCloseable {
 
     /** Creates or alters the staging table of {@code table} to its current schema. */
     public void ensureTable(NormalizedTable table) {
-      TableWriter w = writers.get(table);
-      if (w == null) {
-        w = new TableWriter(table);
-        writers.put(table, w);
-      }
-      w.sync();
+      writer(table).sync();
     }
 
     @Override
@@ -352,11 +347,7 @@ public final class Staging implements AutoCloseable {
         throw new IllegalStateException(
             "Typed appenders cannot be used while staging in background");
       }
-      TableWriter w = writers.get(table);
-      if (w == null) {
-        w = new TableWriter(table);
-        writers.put(table, w);
-      }
+      TableWriter w = writer(table);
       if (w.appliedVersion != table.version) {
         w.sync();
       }
@@ -377,11 +368,7 @@ public final class Staging implements AutoCloseable {
      * #typedAppender}. Closed by {@link #checkpoint} like the JDBC appender.
      */
     VectorAppender typedVectors(NormalizedTable table) {
-      TableWriter w = writers.get(table);
-      if (w == null) {
-        w = new TableWriter(table);
-        writers.put(table, w);
-      }
+      TableWriter w = writer(table);
       if (w.appliedVersion != table.version) {
         w.sync();
       }

@@ -391,16 +391,7 @@ final class VectorAppender implements AutoCloseable {
     }
     closed = true;
     try {
-      appendChunk();
-      int rc;
-      try {
-        rc = (int) BINDINGS.flush.invokeExact(appenderRef);
-      } catch (Throwable t) {
-        throw new SQLException("Cannot flush the appender: " + t, t);
-      }
-      if (rc != 0) {
-        throw new SQLException(error());
-      }
+      flush();
     } finally {
       appender.close();
     }
