@@ -38,6 +38,14 @@ class ColumnCacheIT {
     pg.close();
   }
 
+  /** Drops column kind and adds a new one of the same name, in two commits of {@code lake}. */
+  private static void dropAndReAddKind(DuckLake lake, String type) {
+    lake.newTransaction().dropColumn(T, "kind").commit();
+    lake.newTransaction()
+        .addColumn(T, ColumnDefinition.of("kind", LakeType.primitive(type)))
+        .commit();
+  }
+
   /** Creates the table with columns id and kind and appends one row, so that columns are known. */
   private static void createAndAppend(DuckLake lake, Connection duck) {
     lake.newTransaction()
@@ -103,11 +111,7 @@ class ColumnCacheIT {
         Connection duck = Lakes.duckdb()) {
       createAndAppend(first, duck);
       // same name, new column: ids 1 (id) and 2 (old kind) are taken, so the new kind is 3
-      other.newTransaction().dropColumn(T, "kind").commit();
-      other
-          .newTransaction()
-          .addColumn(T, ColumnDefinition.of("kind", LakeType.primitive("int32")))
-          .commit();
+      dropAndReAddKind(other, "int32");
 
       Transaction tx = first.newTransaction();
       tx.append(T, duck, "SELECT 2 AS id, 7 AS kind");
@@ -132,11 +136,7 @@ class ColumnCacheIT {
       createAndAppend(first, duck);
       Transaction stale = first.newTransaction();
       stale.append(T, duck, "SELECT 2 AS id, 'b' AS kind");
-      other.newTransaction().dropColumn(T, "kind").commit();
-      other
-          .newTransaction()
-          .addColumn(T, ColumnDefinition.of("kind", LakeType.primitive("varchar")))
-          .commit();
+      dropAndReAddKind(other, "varchar");
       long snapshotsBefore = first.currentSnapshot().snapshotId();
 
       assertThatThrownBy(stale::commit).isInstanceOf(LogicalConflictException.class);
