@@ -84,18 +84,7 @@ class StagingIT {
       };
       writer.append(table, rows, rows.length);
       writer.checkpoint(manifest("l1", writer, table));
-      try (Statement st = staging.connection().createStatement();
-          ResultSet rs =
-              st.executeQuery(
-                  "SELECT c0, c1::VARCHAR FROM "
-                      + Staging.relation("l1", "prices")
-                      + " ORDER BY c0")) {
-        List<String> read = new ArrayList<>();
-        while (rs.next()) {
-          read.add(rs.getLong(1) + "=" + rs.getString(2));
-        }
-        assertThat(read).containsExactly("1=12.500000000", "2=null", "3=-0.000000001");
-      }
+      assertThat(prices(staging)).containsExactly("1=12.500000000", "2=null", "3=-0.000000001");
     }
   }
 
@@ -119,6 +108,22 @@ class StagingIT {
       }
       assertThat(threads(staging.connection())).isEqualTo(before);
     }
+  }
+
+  /** The committed rows of load l1's prices table, as "id=value". */
+  private static List<String> prices(Staging staging) throws SQLException {
+    List<String> read = new ArrayList<>();
+    try (Statement st = staging.connection().createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT c0, c1::VARCHAR FROM "
+                    + Staging.relation("l1", "prices")
+                    + " ORDER BY c0")) {
+      while (rs.next()) {
+        read.add(rs.getLong(1) + "=" + rs.getString(2));
+      }
+    }
+    return read;
   }
 
   private static String threads(Connection c) throws SQLException {
@@ -238,18 +243,7 @@ class StagingIT {
       writer.append(table, rows, rows.length);
       rows[0][1] = new BigDecimal("99");
       writer.checkpoint(manifest("l1", writer, table));
-      try (Statement st = staging.connection().createStatement();
-          ResultSet rs =
-              st.executeQuery(
-                  "SELECT c0, c1::VARCHAR FROM "
-                      + Staging.relation("l1", "prices")
-                      + " ORDER BY c0")) {
-        List<String> read = new ArrayList<>();
-        while (rs.next()) {
-          read.add(rs.getLong(1) + "=" + rs.getString(2));
-        }
-        assertThat(read).containsExactly("1=12.500000000", "2=null");
-      }
+      assertThat(prices(staging)).containsExactly("1=12.500000000", "2=null");
     }
   }
 
