@@ -45,13 +45,9 @@ public final class Staging implements AutoCloseable {
   private final DuckDBConnection connection;
   private final Path file;
 
-  /** DuckDB's own thread count for this database, restored for everything but appending. */
-  private final String threads;
-
-  private Staging(DuckDBConnection connection, Path file, String threads) {
+  private Staging(DuckDBConnection connection, Path file) {
     this.connection = connection;
     this.file = file;
-    this.threads = threads;
   }
 
   /** Opens (creating if needed) the staging file in {@code workingDirectory}. */
@@ -75,13 +71,8 @@ public final class Staging implements AutoCloseable {
                 + JOURNAL
                 + " (seq BIGINT, load_id VARCHAR, resource VARCHAR, status VARCHAR,"
                 + " manifest VARCHAR)");
-        String threads;
-        try (ResultSet rs = st.executeQuery("SELECT current_setting('threads')")) {
-          rs.next();
-          threads = rs.getString(1);
-        }
-        return new Staging(connection, file, threads);
       }
+      return new Staging(connection, file);
     } catch (Exception e) {
       throw new DuckliftException(
           "Cannot open the staging database " + file + ": " + e.getMessage(), e);
@@ -199,10 +190,11 @@ public final class Staging implements AutoCloseable {
       this.schema = schemaName(loadId);
       this.seq = seq;
       try {
-        // Appending on DuckDB's worker threads cost the staging DuckDB about 2 µs more CPU per
+        // Appending on DuckDB's worker threads cost the staging DuckDB 2–3 µs more CPU per
         // record (a worker busy writing row groups beside the appending thread) and gained no
-        // throughput, while the cores are already busy parsing and normalizing; close() restores
-        // the worker threads for the promote, which reads the staged tables in parallel.
+        // throughput, while the cores are already busy parsing and normalizing; close() gives the
+        // database its default threads back for the promote, which reads the staged tables in
+        // parallel.
         execute("SET threads = 1");
         connection.setAutoCommit(false);
         open = true;
@@ -211,7 +203,7 @@ public final class Staging implements AutoCloseable {
         DuckliftException failure = failure("begin", e);
         try {
           connection.setAutoCommit(true);
-          execute("SET threads = " + threads);
+          execute("RESET threads");
         } catch (SQLException restore) {
           failure.addSuppressed(restore);
         }
@@ -584,7 +576,7 @@ public final class Staging implements AutoCloseable {
           onStagingThread(
               () -> {
                 connection.setAutoCommit(true);
-                execute("SET threads = " + threads);
+                execute("RESET threads");
               },
               "close",
               true);
