@@ -279,6 +279,26 @@ public final class Staging implements AutoCloseable {
       }
     }
 
+    /**
+     * Queues {@code task} for the staging thread, or without one runs it here, failing as the
+     * staging thread would.
+     */
+    private void submit(SqlTask task, String step, long bytes) {
+      if (stager != null) {
+        stager.submit(task, step, bytes);
+        return;
+      }
+      try {
+        task.run();
+      } catch (SQLException e) {
+        throw failure(step, e);
+      } catch (DuckliftException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw failure(step, e);
+      }
+    }
+
     /** Creates or alters the staging table of {@code table} to its current schema. */
     public void ensureTable(NormalizedTable table) {
       writer(table).sync();
@@ -290,41 +310,9 @@ public final class Staging implements AutoCloseable {
       if (w.appliedVersion != table.version) {
         w.sync();
       }
-      if (stager != null) {
-        w.stage(rows, count);
-        rowsSinceCheckpoint += count;
-        w.unfoldedRows += count;
-        return;
-      }
-      try {
-        if (w.vectors == null && w.appender == null) {
-          // Appenders are confined to the thread that creates them: the one appending.
-          w.vectors = VectorAppender.open(connection, schema, table.name, w.kinds);
-          if (w.vectors == null) {
-            w.appender = connection.createAppender(schema, table.name);
-          }
-        }
-        if (w.vectors != null) {
-          for (int i = 0; i < count; i++) {
-            w.vectors.appendRow(rows[i]);
-          }
-        } else {
-          for (int i = 0; i < count; i++) {
-            w.appendRow(rows[i]);
-          }
-        }
-      } catch (SQLException | RuntimeException e) {
-        throw new DuckliftException(
-            "Cannot stage a row of table '"
-                + table.name
-                + "' in load "
-                + loadId
-                + ": "
-                + e.getMessage(),
-            e);
-      }
+      w.stage(rows, count);
       rowsSinceCheckpoint += count;
-      pendingRowsByTable.merge(table.name, (long) count, Long::sum);
+      w.unfoldedRows += count;
     }
 
     /**
@@ -396,10 +384,8 @@ public final class Staging implements AutoCloseable {
     /** Hands every partly filled chunk to the staging thread; returns all table writers. */
     private List<TableWriter> handOverChunks() {
       List<TableWriter> all = new ArrayList<>(writers.values());
-      if (stager != null) {
-        for (TableWriter w : all) {
-          w.handOver();
-        }
+      for (TableWriter w : all) {
+        w.handOver();
       }
       return all;
     }
@@ -874,7 +860,10 @@ public final class Staging implements AutoCloseable {
         appliedVersion = table.version;
       }
 
-      /** Lays rows out for the staging thread, handing over each full chunk. */
+      /**
+       * Lays rows out for the staging thread (without one, for this thread's appender), handing
+       * over each full chunk.
+       */
       void stage(Object[][] rows, int count) {
         if (!vectorKinds) {
           // Value by value on the staging thread; the normalizer reuses its row arrays.
@@ -882,7 +871,7 @@ public final class Staging implements AutoCloseable {
           for (int i = 0; i < count; i++) {
             copies[i] = rows[i].clone();
           }
-          stager.submit(
+          submit(
               () -> {
                 if (appender == null) {
                   appender = connection.createAppender(schema, table.name);
@@ -922,7 +911,7 @@ public final class Staging implements AutoCloseable {
         }
         java.util.concurrent.ConcurrentLinkedQueue<VectorChunk> returnTo = free;
         DataType.Kind[] layout = kinds;
-        stager.submit(
+        submit(
             () -> {
               if (vectors == null) {
                 vectors = VectorAppender.open(connection, schema, table.name, layout);

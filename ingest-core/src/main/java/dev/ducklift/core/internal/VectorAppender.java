@@ -145,41 +145,6 @@ final class VectorAppender implements AutoCloseable {
     }
   }
 
-  /**
-   * Appends one row of canonical normalizer values of the column kinds; a row shorter than the
-   * table has nulls in the missing columns.
-   */
-  void appendRow(Object[] values) throws SQLException {
-    int r = row;
-    int width = Math.min(values.length, kinds.length);
-    for (int c = 0; c < kinds.length; c++) {
-      Object v = c < width ? values[c] : null;
-      DataType.Kind kind = kinds[c];
-      if (kind == DataType.Kind.TEXT || kind == DataType.Kind.JSON) {
-        if (v == null) {
-          lengths[c][r] = -1;
-        } else {
-          putString(c, r, (String) v);
-        }
-        continue;
-      }
-      if (v == null) {
-        ByteBuffer valid = validity[c];
-        int word = (r >>> 6) << 3;
-        valid.putLong(word, valid.getLong(word) & ~(1L << (r & 63)));
-        continue;
-      }
-      ByteBuffer d = data[c];
-      if (!VectorChunk.putFixed(d, r, kind, v)) {
-        throw new SQLException("Unsupported column kind " + kind);
-      }
-    }
-    row = r + 1;
-    if (row == capacity) {
-      appendChunk();
-    }
-  }
-
   // ---- column by column: the typed rows of a TypedLoad ----------------------------------------
   // Every column of a row is written (a value or null) before endRow; each value must be of the
   // column's kind.
@@ -229,7 +194,8 @@ final class VectorAppender implements AutoCloseable {
   }
 
   void setString(int c, String s) {
-    putString(c, row, s);
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    setUtf8(c, bytes, 0, bytes.length);
   }
 
   /** A {@code TEXT} or {@code JSON} value given as UTF-8 bytes. */
@@ -251,19 +217,6 @@ final class VectorAppender implements AutoCloseable {
     if (row == capacity) {
       appendChunk();
     }
-  }
-
-  private void putString(int c, int r, String s) {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    int pos = payloadSizes[c];
-    byte[] payload = payloads[c];
-    if (pos + bytes.length > payload.length) {
-      payload = Arrays.copyOf(payload, Math.max(payload.length * 2, pos + bytes.length));
-      payloads[c] = payload;
-    }
-    System.arraycopy(bytes, 0, payload, pos, bytes.length);
-    payloadSizes[c] = pos + bytes.length;
-    lengths[c][r] = bytes.length;
   }
 
   /** Hands the rows written so far to DuckDB's appender as one chunk. */

@@ -77,9 +77,8 @@ final class VectorChunk {
   }
 
   /**
-   * Appends one row of canonical normalizer values of the column kinds (as {@link
-   * VectorAppender#appendRow} writes them); a row shorter than the table has nulls in the missing
-   * columns.
+   * Appends one row of canonical normalizer values of the column kinds; a row shorter than the
+   * table has nulls in the missing columns.
    */
   void appendRow(Object[] values) {
     int r = rows;

@@ -65,9 +65,15 @@ class StagingIT {
       createTable(c, "t", KINDS);
       VectorAppender appender = VectorAppender.open(c, "main", "t", kinds(KINDS));
       assertThat(appender).isNotNull();
+      VectorChunk chunk = new VectorChunk(kinds(KINDS), VectorAppender.vectorSize());
       for (Object[] row : rows) {
-        appender.appendRow(row);
+        chunk.appendRow(row);
+        if (chunk.full()) {
+          appender.append(chunk);
+          chunk.clear();
+        }
       }
+      appender.append(chunk);
       appender.close();
       assertTableHolds(c, "main.t", rows);
     }
