@@ -351,7 +351,8 @@ public final class PipelineRunner {
               t.rows(),
               m.writeDisposition(),
               root ? m.primaryKey() : List.of(),
-              root ? m.cursorColumn() : null));
+              root ? m.cursorColumn() : null,
+              root ? m.partitionBy() : List.of()));
       first = false;
     }
     PipelineState current = state.pipelineState();
@@ -755,7 +756,8 @@ public final class PipelineRunner {
           tables,
           typed != null ? typed.records() : records,
           discarded(),
-          normalizer.schemaChanges());
+          normalizer.schemaChanges(),
+          normalizer.partitionFields());
     }
 
     @Override
