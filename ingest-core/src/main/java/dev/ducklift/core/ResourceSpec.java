@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param maxNestingDepth how deep nested objects flatten into columns before the rest is kept as
  *     JSON
  * @param schemaContract what happens with values that do not fit the schema
+ * @param merge merge strategy, merge key, hard-delete column, dedup order and SCD2 options ({@link
+ *     MergeHints#NONE} by default)
  */
 public record ResourceSpec(
     String name,
@@ -29,7 +31,8 @@ public record ResourceSpec(
     Incremental incremental,
     Map<String, ColumnHint> columns,
     int maxNestingDepth,
-    SchemaContract schemaContract) {
+    SchemaContract schemaContract,
+    MergeHints merge) {
 
   public static final int DEFAULT_MAX_NESTING_DEPTH = 10;
 
@@ -47,7 +50,10 @@ public record ResourceSpec(
               ? WriteDisposition.INSERT_NEW
               : WriteDisposition.APPEND;
     }
-    if ((writeDisposition == WriteDisposition.MERGE
+    merge = merge == null ? MergeHints.NONE : merge;
+    // delete-insert ends rows by merge key; scd2 can tell versions apart by their hash
+    boolean keyless = merge.strategy() != MergeStrategy.UPSERT;
+    if ((writeDisposition == WriteDisposition.MERGE && !keyless
             || writeDisposition == WriteDisposition.INSERT_NEW)
         && primaryKey.isEmpty()) {
       throw new DuckliftException(
@@ -61,6 +67,45 @@ public record ResourceSpec(
       throw new IllegalArgumentException("Max nesting depth must be >= 0: " + maxNestingDepth);
     }
     schemaContract = schemaContract == null ? SchemaContract.EVOLVE : schemaContract;
+    merge.validate(name, writeDisposition, primaryKey, incremental != null);
+    if (merge.hardDelete() != null) {
+      ColumnHint flag = columns.get(merge.hardDelete());
+      if (flag != null
+          && !flag.nullable()
+          && flag.type() != null
+          && flag.type().kind() != dev.ducklift.core.schema.DataType.Kind.BOOLEAN) {
+        throw new DuckliftException(
+            "Resource '"
+                + name
+                + "': hard_delete column '"
+                + merge.hardDelete()
+                + "' must be boolean or nullable, but is declared "
+                + flag.type().duckdbType()
+                + " NOT NULL (every row would delete its key)");
+      }
+    }
+  }
+
+  /** The pre-merge-hints canonical form: {@link MergeHints#NONE}. */
+  public ResourceSpec(
+      String name,
+      String tableName,
+      List<String> primaryKey,
+      WriteDisposition writeDisposition,
+      Incremental incremental,
+      Map<String, ColumnHint> columns,
+      int maxNestingDepth,
+      SchemaContract schemaContract) {
+    this(
+        name,
+        tableName,
+        primaryKey,
+        writeDisposition,
+        incremental,
+        columns,
+        maxNestingDepth,
+        schemaContract,
+        MergeHints.NONE);
   }
 
   public Optional<Incremental> incrementalCursor() {
@@ -80,6 +125,7 @@ public record ResourceSpec(
     b.columns = new LinkedHashMap<>(columns);
     b.maxNestingDepth = maxNestingDepth;
     b.schemaContract = schemaContract;
+    b.merge = merge;
     return b;
   }
 
@@ -93,6 +139,7 @@ public record ResourceSpec(
     private Map<String, ColumnHint> columns = new LinkedHashMap<>();
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private SchemaContract schemaContract = SchemaContract.EVOLVE;
+    private MergeHints merge = MergeHints.NONE;
 
     private Builder(String name) {
       this.name = name;
@@ -138,6 +185,12 @@ public record ResourceSpec(
       return this;
     }
 
+    /** Sets the merge hints (strategy, merge key, hard delete, dedup order, SCD2 options). */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints;
+      return this;
+    }
+
     public ResourceSpec build() {
       return new ResourceSpec(
           name,
@@ -147,7 +200,8 @@ public record ResourceSpec(
           incremental,
           columns,
           maxNestingDepth,
-          schemaContract);
+          schemaContract,
+          merge);
     }
   }
 }

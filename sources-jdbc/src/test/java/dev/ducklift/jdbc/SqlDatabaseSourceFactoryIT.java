@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.PipelineConfig;
 import dev.ducklift.core.Resource;
 import dev.ducklift.core.Secret;
@@ -75,6 +76,7 @@ class SqlDatabaseSourceFactoryIT {
               exclude_columns: [note]
             - pattern: public.order_i%
               write_disposition: merge
+              dedup_sort: {line: desc}
             - query: SELECT id, amount FROM orders WHERE id > 1
               resource: big_orders
               primary_key: [id]
@@ -103,6 +105,7 @@ class SqlDatabaseSourceFactoryIT {
             .table(
                 JdbcTable.pattern("public.order_i%")
                     .writeDisposition(WriteDisposition.MERGE)
+                    .merge(MergeHints.builder().dedupSort("line", true).build())
                     .build())
             .table(
                 JdbcTable.query("big_orders", "SELECT id, amount FROM orders WHERE id > 1")
@@ -119,6 +122,8 @@ class SqlDatabaseSourceFactoryIT {
     assertThat(resources.get(0).spec().incremental().initialValue())
         .isEqualTo(CursorValue.parse(CursorValue.Kind.TIMESTAMPTZ, "2023-12-31T00:00:00Z"));
     assertThat(resources.get(1).spec().primaryKey()).containsExactly("order_id", "line");
+    assertThat(resources.get(1).spec().merge().dedupSort())
+        .containsExactly(MergeHints.SortColumn.desc("line"));
     Extraction orders = Extraction.run(resources.get(0));
     assertThat(orders.records)
         .extracting(r -> r.get("amount"))

@@ -139,6 +139,7 @@ public final class RestSource implements Source {
               .primaryKey(c.primaryKey() == null ? List.of() : c.primaryKey())
               .writeDisposition(c.writeDisposition())
               .incremental(c.incremental())
+              .merge(c.merge())
               .build();
       result.add(new RestResource(spec, plan, client, transport, listener));
     }

@@ -1,5 +1,6 @@
 package dev.ducklift.core.spi;
 
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.TableSchema;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param primaryKey the primary key columns (root tables); child tables are keyed by {@code
  *     _dl_parent_id} and replaced with their parent rows
  * @param cursorColumn the normalized cursor column of a root table, or {@code null}
+ * @param merge the resource's merge hints (normalized column names); child tables carry their
+ *     root's
  */
 public record StagedTable(
     TableSchema schema,
@@ -23,12 +26,32 @@ public record StagedTable(
     long rowCount,
     WriteDisposition writeDisposition,
     List<String> primaryKey,
-    String cursorColumn) {
+    String cursorColumn,
+    MergeHints merge) {
   public StagedTable {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(stagingRelation, "stagingRelation");
     Objects.requireNonNull(writeDisposition, "writeDisposition");
     primaryKey = List.copyOf(primaryKey == null ? List.of() : primaryKey);
+    merge = merge == null ? MergeHints.NONE : merge;
+  }
+
+  /** A table without merge hints. */
+  public StagedTable(
+      TableSchema schema,
+      String stagingRelation,
+      long rowCount,
+      WriteDisposition writeDisposition,
+      List<String> primaryKey,
+      String cursorColumn) {
+    this(
+        schema,
+        stagingRelation,
+        rowCount,
+        writeDisposition,
+        primaryKey,
+        cursorColumn,
+        MergeHints.NONE);
   }
 
   public String name() {
