@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param maxNestingDepth how deep nested objects flatten into columns before the rest is kept as
  *     JSON
  * @param schemaContract what happens with values that do not fit the schema
+ * @param partitionBy the root table's partition keys, empty for no opinion (a table keeps the
+ *     partitioning its catalog records); a non-empty hint that differs from the table's current
+ *     partitioning changes it
  * @param merge merge strategy, merge key, hard-delete column, dedup order and SCD2 options ({@link
  *     MergeHints#NONE} by default)
  */
@@ -32,6 +35,7 @@ public record ResourceSpec(
     Map<String, ColumnHint> columns,
     int maxNestingDepth,
     SchemaContract schemaContract,
+    List<PartitionField> partitionBy,
     MergeHints merge) {
 
   public static final int DEFAULT_MAX_NESTING_DEPTH = 10;
@@ -67,6 +71,15 @@ public record ResourceSpec(
       throw new IllegalArgumentException("Max nesting depth must be >= 0: " + maxNestingDepth);
     }
     schemaContract = schemaContract == null ? SchemaContract.EVOLVE : schemaContract;
+    partitionBy = List.copyOf(partitionBy == null ? List.of() : partitionBy);
+    for (int i = 0; i < partitionBy.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (partitionBy.get(i).equals(partitionBy.get(j))) {
+          throw new DuckliftException(
+              "Resource '" + name + "' names partition key '" + partitionBy.get(i) + "' twice");
+        }
+      }
+    }
     merge.validate(name, writeDisposition, primaryKey, incremental != null);
     if (merge.hardDelete() != null) {
       ColumnHint flag = columns.get(merge.hardDelete());
@@ -86,28 +99,6 @@ public record ResourceSpec(
     }
   }
 
-  /** The pre-merge-hints canonical form: {@link MergeHints#NONE}. */
-  public ResourceSpec(
-      String name,
-      String tableName,
-      List<String> primaryKey,
-      WriteDisposition writeDisposition,
-      Incremental incremental,
-      Map<String, ColumnHint> columns,
-      int maxNestingDepth,
-      SchemaContract schemaContract) {
-    this(
-        name,
-        tableName,
-        primaryKey,
-        writeDisposition,
-        incremental,
-        columns,
-        maxNestingDepth,
-        schemaContract,
-        MergeHints.NONE);
-  }
-
   public Optional<Incremental> incrementalCursor() {
     return Optional.ofNullable(incremental);
   }
@@ -125,6 +116,7 @@ public record ResourceSpec(
     b.columns = new LinkedHashMap<>(columns);
     b.maxNestingDepth = maxNestingDepth;
     b.schemaContract = schemaContract;
+    b.partitionBy = new ArrayList<>(partitionBy);
     b.merge = merge;
     return b;
   }
@@ -139,6 +131,7 @@ public record ResourceSpec(
     private Map<String, ColumnHint> columns = new LinkedHashMap<>();
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private SchemaContract schemaContract = SchemaContract.EVOLVE;
+    private List<PartitionField> partitionBy = new ArrayList<>();
     private MergeHints merge = MergeHints.NONE;
 
     private Builder(String name) {
@@ -185,6 +178,26 @@ public record ResourceSpec(
       return this;
     }
 
+    /**
+     * The root table's partition keys, each a column or {@code transform(column)} with {@code
+     * identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     *
+     * @throws DuckliftException naming the key if one is malformed or its transform unknown
+     */
+    public Builder partitionBy(String... keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = fields;
+      return this;
+    }
+
+    public Builder partitionBy(List<PartitionField> fields) {
+      this.partitionBy = new ArrayList<>(fields);
+      return this;
+    }
+
     /** Sets the merge hints (strategy, merge key, hard delete, dedup order, SCD2 options). */
     public Builder merge(MergeHints hints) {
       this.merge = hints;
@@ -201,6 +214,7 @@ public record ResourceSpec(
           columns,
           maxNestingDepth,
           schemaContract,
+          partitionBy,
           merge);
     }
   }

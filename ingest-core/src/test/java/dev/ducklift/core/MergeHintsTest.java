@@ -174,6 +174,7 @@ class MergeHintsTest {
             0,
             0,
             List.of(),
+            List.of(),
             hints,
             started);
     LoadManifest back = LoadManifest.fromJson(m.toJson());

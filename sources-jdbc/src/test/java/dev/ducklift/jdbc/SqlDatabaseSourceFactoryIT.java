@@ -74,6 +74,7 @@ class SqlDatabaseSourceFactoryIT {
               cursor: {mode: timestamp, column: updated_at, lag: 5m, initial_value: "2023-12-31T00:00:00Z"}
               column_types: {amount: "decimal(12,2)"}
               exclude_columns: [note]
+              partition_by: [month(updated_at), day(updated_at)]
             - pattern: public.order_i%
               write_disposition: merge
               dedup_sort: {line: desc}
@@ -101,6 +102,7 @@ class SqlDatabaseSourceFactoryIT {
                     .initialValue("2023-12-31T00:00:00Z")
                     .columnType("amount", DataType.decimal(12, 2))
                     .excludeColumns("note")
+                    .partitionBy("month(updated_at)", "day(updated_at)")
                     .build())
             .table(
                 JdbcTable.pattern("public.order_i%")
@@ -124,6 +126,9 @@ class SqlDatabaseSourceFactoryIT {
     assertThat(resources.get(1).spec().primaryKey()).containsExactly("order_id", "line");
     assertThat(resources.get(1).spec().merge().dedupSort())
         .containsExactly(MergeHints.SortColumn.desc("line"));
+    assertThat(resources.get(0).spec().partitionBy())
+        .extracting(Object::toString)
+        .containsExactly("month(updated_at)", "day(updated_at)");
     Extraction orders = Extraction.run(resources.get(0));
     assertThat(orders.records)
         .extracting(r -> r.get("amount"))
@@ -187,5 +192,38 @@ class SqlDatabaseSourceFactoryIT {
             () ->
                 pg.source("s").table(JdbcTable.table("public.missing").build()).build().resources())
         .hasMessageContaining("Table public.missing does not exist");
+  }
+
+  @Test
+  void namesTheTableAndKeyWhenAPartitionKeyDoesNotFit() {
+    assertThatThrownBy(
+            () ->
+                pg.source("s")
+                    .table(JdbcTable.table("public.orders").partitionBy("year(nope)").build())
+                    .build()
+                    .resources())
+        .isInstanceOf(DuckliftException.class)
+        .hasMessageContaining(
+            "public.orders has no column 'nope' (named as partition key 'year(nope)')");
+    assertThatThrownBy(
+            () ->
+                pg.source("s")
+                    .table(JdbcTable.table("public.orders").partitionBy("year(note)").build())
+                    .build()
+                    .resources())
+        .isInstanceOf(DuckliftException.class)
+        .hasMessageContaining(
+            "public.orders: partition key 'year(note)': year does not apply to a column of type"
+                + " text");
+    assertThatThrownBy(
+            () ->
+                PipelineConfig.parse(
+                        config("- table: public.orders\n  partition_by: [week(updated_at)]"),
+                        Path.of("."),
+                        secrets())
+                    .createSources())
+        .isInstanceOf(DuckliftException.class)
+        .hasMessageContaining("partition_by")
+        .hasMessageContaining("Unknown partition transform 'week'");
   }
 }

@@ -2,6 +2,7 @@ package dev.ducklift.rest;
 
 import dev.ducklift.core.Incremental;
 import dev.ducklift.core.MergeHints;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.Locale;
  * @param processingSteps filters and maps applied to each record, in order
  * @param merge merge hints (strategy, merge key, hard delete, dedup order, SCD2 options), or {@code
  *     null} when unset
+ * @param partitionBy the root table's partition keys ({@code column} or {@code transform(column)}),
+ *     or {@code null} when unset
  */
 public record RestResourceConfig(
     String name,
@@ -34,6 +37,7 @@ public record RestResourceConfig(
     RowOrder rowOrder,
     List<String> includeFromParent,
     List<ProcessingStep> processingSteps,
+    List<PartitionField> partitionBy,
     MergeHints merge) {
 
   /**
@@ -54,6 +58,7 @@ public record RestResourceConfig(
     primaryKey = primaryKey == null ? null : List.copyOf(primaryKey);
     includeFromParent = List.copyOf(includeFromParent == null ? List.of() : includeFromParent);
     processingSteps = List.copyOf(processingSteps == null ? List.of() : processingSteps);
+    partitionBy = partitionBy == null ? null : List.copyOf(partitionBy);
   }
 
   public static Builder builder(String name) {
@@ -75,6 +80,7 @@ public record RestResourceConfig(
     b.rowOrder = rowOrder;
     b.includeFromParent.addAll(includeFromParent);
     b.processingSteps.addAll(processingSteps);
+    b.partitionBy = partitionBy;
     b.merge = merge;
     return b;
   }
@@ -96,6 +102,7 @@ public record RestResourceConfig(
         rowOrder != null ? rowOrder : defaults.rowOrder,
         !includeFromParent.isEmpty() ? includeFromParent : defaults.includeFromParent,
         !processingSteps.isEmpty() ? processingSteps : defaults.processingSteps,
+        partitionBy != null ? partitionBy : defaults.partitionBy,
         merge != null ? merge : defaults.merge);
   }
 
@@ -110,6 +117,7 @@ public record RestResourceConfig(
     private RowOrder rowOrder;
     private final List<String> includeFromParent = new ArrayList<>();
     private final List<ProcessingStep> processingSteps = new ArrayList<>();
+    private List<PartitionField> partitionBy;
     private MergeHints merge;
 
     private Builder(String name) {
@@ -174,6 +182,19 @@ public record RestResourceConfig(
       return this;
     }
 
+    /**
+     * The root table's partition keys: {@code column} or {@code transform(column)} with {@code
+     * identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     */
+    public Builder partitionBy(String... keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = List.copyOf(fields);
+      return this;
+    }
+
     public RestResourceConfig build() {
       return new RestResourceConfig(
           name,
@@ -185,6 +206,7 @@ public record RestResourceConfig(
           rowOrder,
           includeFromParent,
           processingSteps,
+          partitionBy,
           merge);
     }
   }

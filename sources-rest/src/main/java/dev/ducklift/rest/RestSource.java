@@ -140,6 +140,7 @@ public final class RestSource implements Source {
               .writeDisposition(c.writeDisposition())
               .incremental(c.incremental())
               .merge(c.merge())
+              .partitionBy(c.partitionBy() == null ? List.of() : c.partitionBy())
               .build();
       result.add(new RestResource(spec, plan, client, transport, listener));
     }

@@ -355,6 +355,7 @@ public final class PipelineRunner {
               m.writeDisposition(),
               root ? m.primaryKey() : List.of(),
               root ? m.cursorColumn() : null,
+              root ? m.partitionBy() : List.of(),
               m.merge()));
       first = false;
     }
@@ -764,6 +765,7 @@ public final class PipelineRunner {
           typed != null ? typed.records() : records,
           discarded(),
           normalizer.schemaChanges(),
+          normalizer.partitionFields(),
           spec.merge().mapColumns(normalizer::columnOfPath),
           startedAt);
     }
