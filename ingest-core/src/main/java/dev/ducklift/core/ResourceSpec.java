@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param partitionBy the root table's partition keys, empty for no opinion (a table keeps the
  *     partitioning its catalog records); a non-empty hint that differs from the table's current
  *     partitioning changes it
+ * @param merge merge strategy, merge key, hard-delete column, dedup order and SCD2 options ({@link
+ *     MergeHints#NONE} by default)
  */
 public record ResourceSpec(
     String name,
@@ -33,7 +35,8 @@ public record ResourceSpec(
     Map<String, ColumnHint> columns,
     int maxNestingDepth,
     SchemaContract schemaContract,
-    List<PartitionField> partitionBy) {
+    List<PartitionField> partitionBy,
+    MergeHints merge) {
 
   public static final int DEFAULT_MAX_NESTING_DEPTH = 10;
 
@@ -51,7 +54,10 @@ public record ResourceSpec(
               ? WriteDisposition.INSERT_NEW
               : WriteDisposition.APPEND;
     }
-    if ((writeDisposition == WriteDisposition.MERGE
+    merge = merge == null ? MergeHints.NONE : merge;
+    // delete-insert ends rows by merge key; scd2 can tell versions apart by their hash
+    boolean keyless = merge.strategy() != MergeStrategy.UPSERT;
+    if ((writeDisposition == WriteDisposition.MERGE && !keyless
             || writeDisposition == WriteDisposition.INSERT_NEW)
         && primaryKey.isEmpty()) {
       throw new DuckliftException(
@@ -74,6 +80,23 @@ public record ResourceSpec(
         }
       }
     }
+    merge.validate(name, writeDisposition, primaryKey, incremental != null);
+    if (merge.hardDelete() != null) {
+      ColumnHint flag = columns.get(merge.hardDelete());
+      if (flag != null
+          && !flag.nullable()
+          && flag.type() != null
+          && flag.type().kind() != dev.ducklift.core.schema.DataType.Kind.BOOLEAN) {
+        throw new DuckliftException(
+            "Resource '"
+                + name
+                + "': hard_delete column '"
+                + merge.hardDelete()
+                + "' must be boolean or nullable, but is declared "
+                + flag.type().duckdbType()
+                + " NOT NULL (every row would delete its key)");
+      }
+    }
   }
 
   public Optional<Incremental> incrementalCursor() {
@@ -94,6 +117,7 @@ public record ResourceSpec(
     b.maxNestingDepth = maxNestingDepth;
     b.schemaContract = schemaContract;
     b.partitionBy = new ArrayList<>(partitionBy);
+    b.merge = merge;
     return b;
   }
 
@@ -108,6 +132,7 @@ public record ResourceSpec(
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private SchemaContract schemaContract = SchemaContract.EVOLVE;
     private List<PartitionField> partitionBy = new ArrayList<>();
+    private MergeHints merge = MergeHints.NONE;
 
     private Builder(String name) {
       this.name = name;
@@ -173,6 +198,12 @@ public record ResourceSpec(
       return this;
     }
 
+    /** Sets the merge hints (strategy, merge key, hard delete, dedup order, SCD2 options). */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints;
+      return this;
+    }
+
     public ResourceSpec build() {
       return new ResourceSpec(
           name,
@@ -183,7 +214,8 @@ public record ResourceSpec(
           columns,
           maxNestingDepth,
           schemaContract,
-          partitionBy);
+          partitionBy,
+          merge);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.ducklift.rest;
 
 import dev.ducklift.core.Incremental;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.Locale;
  * @param rowOrder the order in which the API returns records by cursor, enabling early stop
  * @param includeFromParent parent fields copied into each child record as {@code _<parent>_<field>}
  * @param processingSteps filters and maps applied to each record, in order
+ * @param merge merge hints (strategy, merge key, hard delete, dedup order, SCD2 options), or {@code
+ *     null} when unset
  * @param partitionBy the root table's partition keys ({@code column} or {@code transform(column)}),
  *     or {@code null} when unset
  */
@@ -34,7 +37,8 @@ public record RestResourceConfig(
     RowOrder rowOrder,
     List<String> includeFromParent,
     List<ProcessingStep> processingSteps,
-    List<PartitionField> partitionBy) {
+    List<PartitionField> partitionBy,
+    MergeHints merge) {
 
   /**
    * The order of records by cursor, as the API returns them. With {@code ASC} the resource stops at
@@ -77,6 +81,7 @@ public record RestResourceConfig(
     b.includeFromParent.addAll(includeFromParent);
     b.processingSteps.addAll(processingSteps);
     b.partitionBy = partitionBy;
+    b.merge = merge;
     return b;
   }
 
@@ -97,7 +102,8 @@ public record RestResourceConfig(
         rowOrder != null ? rowOrder : defaults.rowOrder,
         !includeFromParent.isEmpty() ? includeFromParent : defaults.includeFromParent,
         !processingSteps.isEmpty() ? processingSteps : defaults.processingSteps,
-        partitionBy != null ? partitionBy : defaults.partitionBy);
+        partitionBy != null ? partitionBy : defaults.partitionBy,
+        merge != null ? merge : defaults.merge);
   }
 
   /** Builds a {@link RestResourceConfig}. Not thread-safe. */
@@ -112,6 +118,7 @@ public record RestResourceConfig(
     private final List<String> includeFromParent = new ArrayList<>();
     private final List<ProcessingStep> processingSteps = new ArrayList<>();
     private List<PartitionField> partitionBy;
+    private MergeHints merge;
 
     private Builder(String name) {
       this.name = name;
@@ -164,6 +171,12 @@ public record RestResourceConfig(
       return this;
     }
 
+    /** Sets the merge hints; columns are named by their record paths, like the primary key. */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints;
+      return this;
+    }
+
     public Builder processingStep(ProcessingStep step) {
       this.processingSteps.add(step);
       return this;
@@ -193,7 +206,8 @@ public record RestResourceConfig(
           rowOrder,
           includeFromParent,
           processingSteps,
-          partitionBy);
+          partitionBy,
+          merge);
     }
   }
 }

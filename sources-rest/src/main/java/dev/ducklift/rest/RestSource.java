@@ -150,6 +150,7 @@ public final class RestSource implements Source {
               .primaryKey(c.primaryKey() == null ? List.of() : c.primaryKey())
               .writeDisposition(c.writeDisposition())
               .incremental(c.incremental())
+              .merge(c.merge())
               .partitionBy(c.partitionBy() == null ? List.of() : c.partitionBy())
               .build();
       result.add(new RestResource(spec, plan, client, transport, listener));
