@@ -3,6 +3,7 @@ package dev.ducklift.core.internal;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.internal.NormalizedTable.ColumnState;
 import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.spi.EpochValues;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
@@ -988,7 +989,7 @@ public final class Staging implements AutoCloseable {
             case UUID -> a.append((UUID) v);
             case BINARY ->
                 a.append((byte[]) v); // appendByteArray writes a LIST of TINYINT, not a BLOB
-            case TIME -> a.append((LocalTime) v);
+            case TIME -> a.appendDayMicros(EpochValues.dayMicros((LocalTime) v));
             default -> a.append(v.toString());
           }
         }
