@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param maxNestingDepth how deep nested objects flatten into columns before the rest is kept as
  *     JSON
  * @param schemaContract what happens with values that do not fit the schema
+ * @param partitionBy the root table's partition keys, empty for no opinion (a table keeps the
+ *     partitioning its catalog records); a non-empty hint that differs from the table's current
+ *     partitioning changes it
  */
 public record ResourceSpec(
     String name,
@@ -30,7 +33,8 @@ public record ResourceSpec(
     Incremental incremental,
     Map<String, ColumnHint> columns,
     int maxNestingDepth,
-    SchemaContract schemaContract) {
+    SchemaContract schemaContract,
+    List<PartitionField> partitionBy) {
 
   public static final int DEFAULT_MAX_NESTING_DEPTH = 10;
 
@@ -64,6 +68,15 @@ public record ResourceSpec(
       throw new IllegalArgumentException("Max nesting depth must be >= 0: " + maxNestingDepth);
     }
     schemaContract = schemaContract == null ? SchemaContract.EVOLVE : schemaContract;
+    partitionBy = List.copyOf(partitionBy == null ? List.of() : partitionBy);
+    for (int i = 0; i < partitionBy.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (partitionBy.get(i).equals(partitionBy.get(j))) {
+          throw new DuckliftException(
+              "Resource '" + name + "' names partition key '" + partitionBy.get(i) + "' twice");
+        }
+      }
+    }
   }
 
   public Optional<Incremental> incrementalCursor() {
@@ -83,6 +96,7 @@ public record ResourceSpec(
     b.columns = new LinkedHashMap<>(columns);
     b.maxNestingDepth = maxNestingDepth;
     b.schemaContract = schemaContract;
+    b.partitionBy = new ArrayList<>(partitionBy);
     return b;
   }
 
@@ -96,6 +110,7 @@ public record ResourceSpec(
     private Map<String, ColumnHint> columns = new LinkedHashMap<>();
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private SchemaContract schemaContract = SchemaContract.EVOLVE;
+    private List<PartitionField> partitionBy = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -141,6 +156,26 @@ public record ResourceSpec(
       return this;
     }
 
+    /**
+     * The root table's partition keys, each a column or {@code transform(column)} with {@code
+     * identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     *
+     * @throws DuckliftException naming the key if one is malformed or its transform unknown
+     */
+    public Builder partitionBy(String... keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = fields;
+      return this;
+    }
+
+    public Builder partitionBy(List<PartitionField> fields) {
+      this.partitionBy = new ArrayList<>(fields);
+      return this;
+    }
+
     public ResourceSpec build() {
       return new ResourceSpec(
           name,
@@ -150,7 +185,8 @@ public record ResourceSpec(
           incremental,
           columns,
           maxNestingDepth,
-          schemaContract);
+          schemaContract,
+          partitionBy);
     }
   }
 }
