@@ -1,6 +1,7 @@
 package dev.ducklift.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * @param writeDisposition how rows land; defaults to {@link WriteDisposition#INSERT_NEW} when there
  *     is a primary key and a cursor, else {@link WriteDisposition#APPEND}
  * @param incremental the incremental cursor, or {@code null}
- * @param columns declared columns, by normalized column name
+ * @param columns declared columns, by normalized column name, in declaration order
  * @param maxNestingDepth how deep nested objects flatten into columns before the rest is kept as
  *     JSON
  * @param schemaContract what happens with values that do not fit the schema
@@ -47,7 +48,9 @@ public record ResourceSpec(
     }
     tableName = tableName == null || tableName.isBlank() ? name : tableName;
     primaryKey = List.copyOf(primaryKey == null ? List.of() : primaryKey);
-    columns = Map.copyOf(columns == null ? Map.of() : columns);
+    // In declaration order: a new table's columns follow it.
+    columns =
+        Collections.unmodifiableMap(new LinkedHashMap<>(columns == null ? Map.of() : columns));
     if (writeDisposition == null) {
       writeDisposition =
           !primaryKey.isEmpty() && incremental != null
