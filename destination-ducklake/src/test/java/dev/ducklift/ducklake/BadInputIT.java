@@ -167,9 +167,16 @@ class BadInputIT {
       assertThat(tx.commit().snapshotId()).isEqualTo(2);
     }
     try (DuckLake readOnly = DuckLake.openReadOnly(catalog, null)) {
-      assertThatThrownBy(() -> DuckLake.open(catalog, null))
-          .isInstanceOf(DuckLakeException.class)
-          .hasMessageContaining("open read-only");
+      // an idle read-only lake does not hold the file: a writer of this process opens it
+      try (DuckLake writer = DuckLake.open(catalog, null)) {
+        assertThat(writer.currentSnapshot().snapshotId()).isEqualTo(2);
+      }
+      // while a read-only connection uses it, the file is attached read-only
+      try (Connection reading = readOnly.catalog().connect()) {
+        assertThatThrownBy(() -> DuckLake.open(catalog, null))
+            .isInstanceOf(DuckLakeException.class)
+            .hasMessageContaining("open read-only");
+      }
       assertThat(readOnly.currentSnapshot().snapshotId()).isEqualTo(2);
     }
   }
