@@ -114,6 +114,9 @@ final class LoadWriter {
     for (StagedTable t : load.tables()) {
       TableName name = TableName.of(schema, t.name());
       boolean existed = ensureTable(name, t.schema());
+      if (!t.partitionBy().isEmpty()) {
+        txn.setPartitioning(name, t.partitionBy());
+      }
       results.add(
           switch (t.writeDisposition()) {
             case APPEND -> append(name, t);
@@ -315,8 +318,30 @@ final class LoadWriter {
     }
     String batch = dedupedBatch(t, t.primaryKey()).relation();
     long deleted = 0;
+    String pruning = "";
     if (existed) {
-      deleted = txn.deleteWhere(name, work, keyIn(t.primaryKey(), batch));
+      List<DataFileInfo> files = lake.liveDataFiles(name);
+      Set<Long> pruned = PartitionPruning.prunable(lake, name, work, batch, t.primaryKey(), files);
+      Set<Long> searched = null;
+      if (!pruned.isEmpty()) {
+        searched = new HashSet<>();
+        for (DataFileInfo f : files) {
+          if (!pruned.contains(f.dataFileId())) {
+            searched.add(f.dataFileId());
+          }
+        }
+        pruning =
+            "; delete search: "
+                + files.size()
+                + " live file(s), "
+                + pruned.size()
+                + " pruned by partition values";
+      }
+      String matching = keyIn(t.primaryKey(), batch);
+      deleted =
+          searched == null
+              ? txn.deleteWhere(name, work, matching)
+              : txn.deleteWhere(name, work, matching, searched);
     }
     long appended = txn.append(name, work, "SELECT * FROM " + batch);
     written.put(t.name(), batch);
@@ -328,7 +353,7 @@ final class LoadWriter {
         t.rowCount() - appended,
         replaced,
         deleted - replaced,
-        "merge: upserted by " + String.join(", ", t.primaryKey()));
+        "merge: upserted by " + String.join(", ", t.primaryKey()) + pruning);
   }
 
   private TableWriteResult replace(TableName name, StagedTable t, boolean existed)
@@ -432,6 +457,21 @@ final class LoadWriter {
             ? "CAST(" + literal(bounds.get(bounds.size() - 1)) + " AS " + types.get(cursor) + ")"
             : null;
 
+    List<String> pinned = new ArrayList<>(keys);
+    if (useCursor) {
+      pinned.add(cursor);
+    }
+    Set<Long> byPartitionIds = PartitionPruning.prunable(lake, name, work, batch, pinned, files);
+    int byPartition = byPartitionIds.size();
+    if (byPartition > 0) {
+      files = files.stream().filter(f -> !byPartitionIds.contains(f.dataFileId())).toList();
+      if (files.isEmpty()) {
+        return new Candidates(
+            files,
+            null,
+            "insert-new: " + byPartition + " live file(s), all pruned by partition values");
+      }
+    }
     StringBuilder values = new StringBuilder();
     for (int f = 0; f < files.size(); f++) {
       DataFileInfo file = files.get(f);
@@ -520,7 +560,20 @@ final class LoadWriter {
               + ")");
     }
     String note;
-    if (byKey == 0 && byCursor == 0 && useCursor) {
+    if (byPartition > 0) {
+      note =
+          "insert-new: "
+              + (files.size() + byPartition)
+              + " live file(s), "
+              + byPartition
+              + " pruned by partition values, "
+              + byKey
+              + " by key statistics, "
+              + byCursor
+              + " by the cursor window, "
+              + kept.size()
+              + " scanned";
+    } else if (byKey == 0 && byCursor == 0 && useCursor) {
       note =
           "insert-new: no file pruned, "
               + files.size()

@@ -2,6 +2,7 @@ package dev.ducklift.ducklake.write;
 
 import static dev.ducklift.ducklake.catalog.CatalogDatabase.literal;
 
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.ducklake.ColumnDefinition;
 import dev.ducklift.ducklake.ColumnStats;
 import dev.ducklift.ducklake.CommitConflictException;
@@ -50,6 +51,7 @@ public final class TransactionState {
 
   private final CatalogDatabase db;
   private final CatalogReads reads;
+  private final PartitionCatalog partitions;
   private final String dataPath;
   private final DuckLakeOptions options;
   private final Supplier<Connection> scratch;
@@ -83,6 +85,7 @@ public final class TransactionState {
       ColumnCache columnCache) {
     this.db = db;
     this.reads = new CatalogReads(db);
+    this.partitions = new PartitionCatalog(db);
     this.dataPath = dataPath;
     this.options = options;
     this.scratch = scratch;
@@ -412,6 +415,62 @@ public final class TransactionState {
     }
   }
 
+  // ---------------------------------------------------------------- partitioning
+
+  /** The partitioning new files of the table are written with, read once from the catalog. */
+  private PartitionSpec partitioning(TableModel t) {
+    if (!t.partitioningKnown) {
+      try (Connection c = db.connect()) {
+        t.partitioning = partitions.read(c, t.existingId, base.id());
+      } catch (SQLException e) {
+        throw new DuckLakeException(
+            "Cannot read the partitioning of table " + t.label() + ": " + e.getMessage(), e);
+      }
+      if (t.partitioning != null) {
+        t.partitioning.checkWritable(t.label(), t.columns);
+      }
+      t.partitioningKnown = true;
+    }
+    return t.partitioning;
+  }
+
+  /** The table's partitioning as of this transaction, or null if it is not partitioned. */
+  public PartitionSpec partitioning(TableName name) {
+    checkOpen();
+    return partitioning(table(name));
+  }
+
+  /**
+   * Partitions the table by {@code keys} from this snapshot on, as {@code SET PARTITIONED BY} does
+   * (a new {@code ducklake_partition_info} row, {@code altered_table}); files written earlier keep
+   * their partitioning. Nothing changes if the table is partitioned by these keys already; a new
+   * table gets its partitioning in the snapshot that creates it.
+   *
+   * @return whether the partitioning changes
+   * @throws DuckLakeException naming the table and key if a key names no column or its transform
+   *     does not apply to the column's type, or if files were written in this transaction already
+   */
+  public boolean setPartitioning(TableName name, List<PartitionField> keys) {
+    checkOpen();
+    TableModel t = table(name);
+    PartitionSpec wanted = PartitionSpec.of(t.label(), keys, t.columns);
+    PartitionSpec current = partitioning(t);
+    if (wanted.keys().isEmpty() ? current == null : wanted.sameKeys(current)) {
+      return false;
+    }
+    if (!t.files.isEmpty()) {
+      throw new DuckLakeException(
+          "Table "
+              + t.label()
+              + ": its partitioning cannot change after files were written in the same"
+              + " transaction");
+    }
+    t.partitioning = wanted.keys().isEmpty() ? null : wanted;
+    t.partitioningSet = true;
+    alter(t);
+    return true;
+  }
+
   // ---------------------------------------------------------------- data
 
   /** Writes the rows of {@code query} (run on {@code duckdb}) as new data files of the table. */
@@ -425,7 +484,8 @@ public final class TransactionState {
             t.label(),
             t.columns,
             t.directory(dataPath),
-            options.targetFileSizeBytes());
+            options.targetFileSizeBytes(),
+            partitioning(t));
     t.files.addAll(written);
     return written.stream().mapToLong(WrittenFile::recordCount).sum();
   }
@@ -489,7 +549,7 @@ public final class TransactionState {
               + literal(dataFile)
               + ", schema = "
               + schemaMap
-              + ", file_row_number = true) WHERE ("
+              + ", file_row_number = true, hive_partitioning = false) WHERE ("
               + predicate
               + ")";
       String positions;
@@ -662,7 +722,7 @@ public final class TransactionState {
               + list
               + ", schema = "
               + schemaMap
-              + ", filename = '__ducklift_file') WHERE ("
+              + ", filename = '__ducklift_file', hive_partitioning = false) WHERE ("
               + predicate
               + ") GROUP BY 1";
       try (Statement s = duck.createStatement();
@@ -1203,6 +1263,11 @@ public final class TransactionState {
         t.assignedId = nextCatalog++;
       }
     }
+    for (TableModel t : tables) {
+      if (t.partitioningSet && t.partitioning != null && !t.dropped) {
+        t.partitioning = t.partitioning.withId(nextCatalog++);
+      }
+    }
     long nextFile = latest.nextFileId();
     for (TableModel t : tables) {
       nextFile += t.files.size();
@@ -1235,6 +1300,20 @@ public final class TransactionState {
     }
     writeSchemas(c, s);
     writeTables(c, s, schemaVersion);
+    for (TableModel t : tables) {
+      if (t.partitioningSet && !t.dropped) {
+        if (t.partitioning == null) {
+          batch.add(
+              "UPDATE "
+                  + db.table("ducklake_partition_info")
+                  + " SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
+              s,
+              t.id());
+        } else {
+          partitions.write(batch, t.id(), s, t.partitioning, !t.created);
+        }
+      }
+    }
     long fileId = latest.nextFileId();
     for (TableModel t : tables) {
       if (!t.files.isEmpty()) {
@@ -1463,8 +1542,10 @@ public final class TransactionState {
     String dataFileSql =
         "INSERT INTO "
             + db.table("ducklake_data_file")
-            + " VALUES (?, ?, ?, NULL, NULL, ?, true, 'parquet', ?, ?, ?, ?, NULL, NULL,"
+            + " VALUES (?, ?, ?, NULL, NULL, ?, true, 'parquet', ?, ?, ?, ?, ?, NULL,"
             + " NULL, NULL)";
+    Object partitionId =
+        t.partitioning == null ? CatalogBatch.NULL_BIGINT : t.partitioning.partitionId();
     String fileStatsSql =
         "INSERT INTO "
             + db.table("ducklake_file_column_stats")
@@ -1481,7 +1562,11 @@ public final class TransactionState {
           f.recordCount(),
           f.fileSizeBytes(),
           f.footerSize(),
-          rowStart);
+          rowStart,
+          partitionId);
+      if (t.partitioning != null) {
+        partitions.writeValues(batch, id, tableId, f.partitionValues());
+      }
       nextRowId += f.recordCount();
       recordCount += f.recordCount();
       fileSize += f.fileSizeBytes();
