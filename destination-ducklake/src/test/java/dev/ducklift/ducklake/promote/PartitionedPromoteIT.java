@@ -13,6 +13,8 @@ import dev.ducklift.core.TableRunResult;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.ducklake.DuckLake;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.maintenance.LakeMaintenance;
+import dev.ducklift.ducklake.maintenance.MergeResult;
 import dev.ducklift.ducklake.read.LakeReader;
 import dev.ducklift.ducklake.read.LakeSession;
 import java.nio.file.Path;
@@ -143,7 +145,7 @@ class PartitionedPromoteIT {
   }
 
   @Test
-  void insertNewWritesOneFilePerDayAndPrunesOtherDaysByTheirPartitionValues() {
+  void insertNewWritesOneFilePerDayPrunesOtherDaysAndCompactionKeepsTheDays() {
     Map<String, Map<String, Object>> lake = new TreeMap<>();
     List<Map<String, Object>> first = new ArrayList<>();
     for (int i = 1; i <= 30; i++) {
@@ -175,6 +177,21 @@ class PartitionedPromoteIT {
     assertThat(read(t.snapshotId())).containsExactlyElementsOf(rows(lake));
     assertThat(partitionDirectories())
         .containsExactly("day=1/", "day=2/", "day=3/", "day=4/", "day=4/", "day=5/");
+
+    // compaction merges the two files of day 4 only, into that day's directory
+    MergeResult merged;
+    try (DuckLake l = DuckLake.open(catalog(), dir.resolve("data"));
+        LakeReader reader = LakeReader.open(l)) {
+      merged = new LakeMaintenance(reader).mergeAdjacentFiles("main", "events", 1 << 20);
+    }
+    assertThat(merged.merges())
+        .singleElement()
+        .satisfies(m -> assertThat(m.path()).contains("/day=4/"));
+    assertThat(partitionDirectories())
+        .containsExactly("day=1/", "day=2/", "day=3/", "day=4/", "day=5/");
+    assertThat(read(s1)).containsExactlyElementsOf(afterFirst);
+    assertThat(read(t.snapshotId())).containsExactlyElementsOf(rows(lake));
+    assertThat(read(merged.snapshotId())).containsExactlyElementsOf(rows(lake));
     try (DuckLake l = DuckLake.open(catalog(), dir.resolve("data"))) {
       LakeRows.assertVerifies(l);
     }
