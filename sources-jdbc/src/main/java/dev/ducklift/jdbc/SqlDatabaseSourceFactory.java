@@ -2,7 +2,6 @@ package dev.ducklift.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ducklift.core.DuckliftException;
-import dev.ducklift.core.Secret;
 import dev.ducklift.core.SecretResolver;
 import dev.ducklift.core.Source;
 import dev.ducklift.core.WriteDisposition;
@@ -108,7 +107,11 @@ public final class SqlDatabaseSourceFactory implements SourceFactory {
     JdbcSource.Builder b = JdbcSource.builder(name).url(text(config, "url", where, true));
     String user = text(config, "user", where, false);
     if (user != null) {
-      b.user(isReference(user) ? secrets.resolve(user) : Secret.of(user));
+      if (isReference(user)) {
+        b.user(secrets.resolve(user));
+      } else {
+        b.user(user);
+      }
     }
     String password = text(config, "password", where, false);
     if (password != null) {

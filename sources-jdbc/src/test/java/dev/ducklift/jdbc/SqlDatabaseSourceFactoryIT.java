@@ -172,6 +172,39 @@ class SqlDatabaseSourceFactoryIT {
         .hasMessageNotContaining("ghost_user");
   }
 
+  private static Throwable connectToAClosedPort(String user) {
+    String yaml =
+        """
+        name: shop
+        sources:
+          - name: shop
+            type: sql_database
+            url: jdbc:postgresql://127.0.0.1:1/shop
+            user: %s
+            password: secrets:pg.password
+            tables: [{table: orders}]
+        """
+            .formatted(user);
+    Source source =
+        PipelineConfig.parse(
+                yaml, Path.of("."), Secrets.of(Map.of("pg.password", PASSWORD), Map.of("U", "u")))
+            .createSources()
+            .get(0);
+    return org.assertj.core.api.Assertions.catchThrowable(source::resources);
+  }
+
+  @Test
+  void aOneLetterSecretUserDoesNotMangleTheDriverMessage() {
+    // The driver says "Connection to 127.0.0.1:1 refused. Check that the hostname and port ...".
+    assertThat(connectToAClosedPort("env:U"))
+        .isInstanceOf(DuckliftException.class)
+        .hasMessageContaining("Source 'shop' cannot connect")
+        .hasMessageContaining("127.0.0.1:1 refused")
+        .hasMessageNotContaining("***");
+    // A user name given as plain text is not a secret and is never masked.
+    assertThat(connectToAClosedPort("u")).hasMessageContaining("127.0.0.1:1 refused");
+  }
+
   @Test
   void namesTheTableAndColumnWhenHintsDoNotFit() {
     assertThatThrownBy(

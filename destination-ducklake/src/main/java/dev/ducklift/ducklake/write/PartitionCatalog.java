@@ -50,18 +50,23 @@ final class PartitionCatalog {
     return id == null ? null : new PartitionSpec(id, keys);
   }
 
+  /** Ends the table's partitioning at snapshot {@code s}: new files are unpartitioned. */
+  void end(CatalogBatch batch, long tableId, long s) {
+    batch.add(
+        "UPDATE "
+            + db.table("ducklake_partition_info")
+            + " SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
+        s,
+        tableId);
+  }
+
   /**
    * Records {@code spec} (with its allocated id) as the table's partitioning from snapshot {@code
    * s}, ending the one in force before, as {@code SET PARTITIONED BY} does.
    */
   void write(CatalogBatch batch, long tableId, long s, PartitionSpec spec, boolean endPrevious) {
     if (endPrevious) {
-      batch.add(
-          "UPDATE "
-              + db.table("ducklake_partition_info")
-              + " SET end_snapshot = ? WHERE table_id = ? AND end_snapshot IS NULL",
-          s,
-          tableId);
+      end(batch, tableId, s);
     }
     batch.add(
         "INSERT INTO " + db.table("ducklake_partition_info") + " VALUES (?, ?, ?, NULL)",
