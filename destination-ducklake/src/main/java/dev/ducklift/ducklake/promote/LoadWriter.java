@@ -126,6 +126,9 @@ final class LoadWriter {
     for (StagedTable t : load.tables()) {
       TableName name = TableName.of(schema, t.name());
       boolean existed = ensureTable(name, MergeColumns.lakeSchema(t));
+      if (!t.partitionBy().isEmpty()) {
+        txn.setPartitioning(name, t.partitionBy());
+      }
       results.add(
           switch (t.writeDisposition()) {
             case APPEND -> append(name, t);
@@ -341,11 +344,27 @@ final class LoadWriter {
     long deleted = 0;
     String note = "merge: upserted by " + String.join(", ", t.primaryKey());
     if (existed) {
-      KeyPruning.Pruned files =
-          KeyPruning.prune(
-              work, lake.liveDataFiles(name), t.schema(), t.primaryKey(), batch, "merge");
-      note += "; " + files.note();
-      deleted = txn.deleteWhere(name, work, keyIn(t.primaryKey(), batch), files.ids());
+      List<DataFileInfo> live = lake.liveDataFiles(name);
+      Set<Long> byPartition =
+          PartitionPruning.prunable(lake, name, work, batch, t.primaryKey(), live);
+      List<DataFileInfo> candidates =
+          byPartition.isEmpty()
+              ? live
+              : live.stream().filter(f -> !byPartition.contains(f.dataFileId())).toList();
+      if (!byPartition.isEmpty()) {
+        note +=
+            "; delete search: "
+                + byPartition.size()
+                + " of "
+                + live.size()
+                + " live file(s) pruned by partition values";
+      }
+      if (!candidates.isEmpty()) {
+        KeyPruning.Pruned files =
+            KeyPruning.prune(work, candidates, t.schema(), t.primaryKey(), batch, "merge");
+        note += "; " + files.note();
+        deleted = txn.deleteWhere(name, work, keyIn(t.primaryKey(), batch), files.ids());
+      }
     }
     // a row flagged by hard_delete ends its key (and, through replacedIds, its child rows)
     String rows = batch;
@@ -472,6 +491,21 @@ final class LoadWriter {
             ? "CAST(" + literal(bounds.get(bounds.size() - 1)) + " AS " + types.get(cursor) + ")"
             : null;
 
+    List<String> pinned = new ArrayList<>(keys);
+    if (useCursor) {
+      pinned.add(cursor);
+    }
+    Set<Long> byPartitionIds = PartitionPruning.prunable(lake, name, work, batch, pinned, files);
+    int byPartition = byPartitionIds.size();
+    if (byPartition > 0) {
+      files = files.stream().filter(f -> !byPartitionIds.contains(f.dataFileId())).toList();
+      if (files.isEmpty()) {
+        return new Candidates(
+            files,
+            null,
+            "insert-new: " + byPartition + " live file(s), all pruned by partition values");
+      }
+    }
     StringBuilder values = new StringBuilder();
     for (int f = 0; f < files.size(); f++) {
       DataFileInfo file = files.get(f);
@@ -560,7 +594,20 @@ final class LoadWriter {
               + ")");
     }
     String note;
-    if (byKey == 0 && byCursor == 0 && useCursor) {
+    if (byPartition > 0) {
+      note =
+          "insert-new: "
+              + (files.size() + byPartition)
+              + " live file(s), "
+              + byPartition
+              + " pruned by partition values, "
+              + byKey
+              + " by key statistics, "
+              + byCursor
+              + " by the cursor window, "
+              + kept.size()
+              + " scanned";
+    } else if (byKey == 0 && byCursor == 0 && useCursor) {
       note =
           "insert-new: no file pruned, "
               + files.size()
