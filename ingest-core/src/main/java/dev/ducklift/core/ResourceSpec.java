@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param maxNestingDepth how deep nested objects flatten into columns before the rest is kept as
  *     JSON
  * @param schemaContract what happens with values that do not fit the schema
+ * @param normalization naming, naive timestamps and JSON numbers (defaults to {@link
+ *     Normalization#DEFAULT})
  */
 public record ResourceSpec(
     String name,
@@ -29,7 +31,8 @@ public record ResourceSpec(
     Incremental incremental,
     Map<String, ColumnHint> columns,
     int maxNestingDepth,
-    SchemaContract schemaContract) {
+    SchemaContract schemaContract,
+    Normalization normalization) {
 
   public static final int DEFAULT_MAX_NESTING_DEPTH = 10;
 
@@ -61,6 +64,7 @@ public record ResourceSpec(
       throw new IllegalArgumentException("Max nesting depth must be >= 0: " + maxNestingDepth);
     }
     schemaContract = schemaContract == null ? SchemaContract.EVOLVE : schemaContract;
+    normalization = normalization == null ? Normalization.DEFAULT : normalization;
   }
 
   public Optional<Incremental> incrementalCursor() {
@@ -80,6 +84,7 @@ public record ResourceSpec(
     b.columns = new LinkedHashMap<>(columns);
     b.maxNestingDepth = maxNestingDepth;
     b.schemaContract = schemaContract;
+    b.normalization = normalization;
     return b;
   }
 
@@ -93,6 +98,7 @@ public record ResourceSpec(
     private Map<String, ColumnHint> columns = new LinkedHashMap<>();
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private SchemaContract schemaContract = SchemaContract.EVOLVE;
+    private Normalization normalization = Normalization.DEFAULT;
 
     private Builder(String name) {
       this.name = name;
@@ -138,6 +144,32 @@ public record ResourceSpec(
       return this;
     }
 
+    public Builder normalization(Normalization normalization) {
+      this.normalization = normalization;
+      return this;
+    }
+
+    /** Field names as they are ({@code direct}) or snake_case (the default). */
+    public Builder naming(Normalization.Naming naming) {
+      this.normalization = normalization.withNaming(naming);
+      return this;
+    }
+
+    /**
+     * The zone naive timestamps are read in when they meet a {@code TIMESTAMPTZ} column (default
+     * UTC); {@code null} keeps naive and offset timestamps in separate columns.
+     */
+    public Builder naiveTimestamps(java.time.ZoneId zone) {
+      this.normalization = normalization.withNaiveTimestamps(zone);
+      return this;
+    }
+
+    /** How a JSON source reads numbers with a fraction or exponent (default {@code DOUBLE}). */
+    public Builder jsonNumbers(Normalization.JsonNumbers jsonNumbers) {
+      this.normalization = normalization.withJsonNumbers(jsonNumbers);
+      return this;
+    }
+
     public ResourceSpec build() {
       return new ResourceSpec(
           name,
@@ -147,7 +179,8 @@ public record ResourceSpec(
           incremental,
           columns,
           maxNestingDepth,
-          schemaContract);
+          schemaContract,
+          normalization);
     }
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.Normalization;
 import dev.ducklift.core.ResourceSpec;
 import dev.ducklift.core.SchemaContract;
 import dev.ducklift.core.internal.NormalizedTable.ColumnState;
@@ -14,6 +15,7 @@ import dev.ducklift.core.internal.NormalizedTable.FieldNode;
 import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.schema.TableSchema;
+import dev.ducklift.core.schema.TypeWidening;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -22,6 +24,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -41,14 +45,17 @@ import java.util.UUID;
  * and the schema evolves according to the resource's {@link SchemaContract}.
  *
  * <p>Type rules. Inference: booleans; integral numbers {@code BIGINT} (a {@code BigInteger} beyond
- * 64 bits {@code DECIMAL(38,0)}); floats {@code DOUBLE}; {@code BigDecimal} {@code DECIMAL(38,9)}
- * (values that do not fit it: {@code TEXT}); strings in ISO-8601 form {@code TIMESTAMPTZ} (with an
- * offset), {@code TIMESTAMP} (without) or {@code DATE}, other strings {@code TEXT}; Java time
- * values their SQL types; {@code UUID}; {@code byte[]} {@code BINARY}; a {@code Duration} its
- * ISO-8601 text; objects and arrays beyond the nesting depth {@code JSON}. A value is coerced into
- * an existing column when it fits (a number into a text column, an ISO string into a timestamp
- * column, {@code "42"} into a bigint column). Otherwise the column widens when it can ({@code
- * SMALLINT/INTEGER -> BIGINT -> DOUBLE or DECIMAL}, {@code REAL -> DOUBLE}).
+ * 64 bits {@code DECIMAL(38,0)}, beyond 38 digits {@code DOUBLE}); floats {@code DOUBLE}; a {@code
+ * BigDecimal} a decimal sized to it (its scale, at least 18 digits before the point, {@code DOUBLE}
+ * past 38 digits); strings in ISO-8601 form {@code TIMESTAMPTZ} (with an offset), {@code TIMESTAMP}
+ * (without) or {@code DATE}, other strings {@code TEXT}; Java time values their SQL types; {@code
+ * UUID}; {@code byte[]} {@code BINARY}; a {@code Duration} its ISO-8601 text; objects and arrays
+ * beyond the nesting depth {@code JSON}. A value is coerced into an existing column when it fits (a
+ * number into a text column, an ISO string into a timestamp column, {@code "42"} into a bigint
+ * column, a date into a timestamp column as midnight, a naive timestamp into a {@code TIMESTAMPTZ}
+ * column in the resource's zone for naive timestamps). Otherwise the column widens to DuckDB's
+ * maximum type of both when there is one ({@link TypeWidening}); a number that no decimal can hold
+ * makes the column {@code DOUBLE}, so numbers never need text.
  *
  * <p>A value that can neither fit nor widen is governed by the contract. Under {@code evolve} it
  * goes to a <em>variant column</em> {@code <column>__v_<type>} typed after the value (for example
@@ -69,8 +76,24 @@ public final class Normalizer {
   }
 
   static final Object NO_FIT = new Object();
+
+  /**
+   * Marks a raw path in a table's renamed fields as an array's child table (a field's own column is
+   * stored under the bare path).
+   */
+  static final String ARRAY_MARK = "[]";
+
+  private static final int NOTED_TZ_NAIVE = 1;
+  private static final int NOTED_TZ_DATE = 2;
+  private static final int NOTED_DATE = 4;
+  private static final int NOTED_ALL = 7;
+
   private static final String SYSTEM = "<system column>";
-  private static final DataType DECIMAL_DEFAULT = DataType.decimal(38, 9);
+
+  /** Digits before the point that an inferred decimal keeps room for (as many as a BIGINT's). */
+  static final int DECIMAL_WHOLE_DIGITS = 18;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Normalizer.class);
   private static final DataType DECIMAL_INTEGRAL = DataType.decimal(38, 0);
   static final ObjectMapper JSON =
       new ObjectMapper()
@@ -82,7 +105,11 @@ public final class Normalizer {
   private final RowSink sink;
   private final SchemaContract contract;
   private final int maxDepth;
-  private final Naming naming = new Naming();
+  private final Normalization options;
+  private final Naming naming;
+  private final ZoneId naiveZone;
+  private final boolean naiveUtc;
+  private final String naiveZoneName;
   private final IsoTemporal temporal = new IsoTemporal();
   private final RowIds ids = new RowIds();
   private final NormalizedTable root;
@@ -114,6 +141,11 @@ public final class Normalizer {
     this.sink = sink;
     this.contract = spec.schemaContract();
     this.maxDepth = spec.maxNestingDepth();
+    this.options = spec.normalization();
+    this.naming = new Naming(options.naming());
+    this.naiveZone = options.naiveTimestamps();
+    this.naiveUtc = naiveZone != null && naiveZone.normalized().equals(ZoneOffset.UTC);
+    this.naiveZoneName = zoneForSql(naiveZone);
     for (TableSchema s : previousSchemas) {
       previous.put(s.name(), s);
     }
@@ -122,8 +154,12 @@ public final class Normalizer {
     boolean hinted = spec.columns().values().stream().anyMatch(h -> h.type() != null);
     this.root =
         new NormalizedTable(
-            rootName, null, "", before != null || (hinted && contract == SchemaContract.FREEZE));
-    tableClaims.put(rootName, "");
+            rootName,
+            null,
+            "",
+            before != null || (hinted && contract == SchemaContract.FREEZE),
+            naiveZoneName);
+    tableClaims.put(NormalizedTable.claimKey(rootName), "");
     tables.put(rootName, root);
     claimSystem(root, TableSchema.LOAD_ID, DataType.TEXT);
     claimSystem(root, TableSchema.ROW_ID, DataType.UUID);
@@ -144,7 +180,7 @@ public final class Normalizer {
                   + ", which staging does not support; declare TEXT or JSON instead");
         }
         if (existing == null) {
-          root.claims.put(name, null);
+          root.claim(name, null);
           existing = root.addColumn(name, hint.type(), hint.nullable());
         }
       }
@@ -163,11 +199,12 @@ public final class Normalizer {
     // Child tables known from earlier loads are staged (empty) too, so a replace ends their rows.
     for (TableSchema s : previousSchemas) {
       if (s.isChild() && !tables.containsKey(s.name())) {
-        NormalizedTable child = new NormalizedTable(s.name(), s.parentTable(), null, true);
+        NormalizedTable child =
+            new NormalizedTable(s.name(), s.parentTable(), null, true, naiveZoneName);
         claimChildSystemColumns(child);
         seed(child, s);
         tables.put(s.name(), child);
-        tableClaims.put(s.name(), null);
+        tableClaims.put(NormalizedTable.claimKey(s.name()), null);
       }
     }
   }
@@ -178,15 +215,24 @@ public final class Normalizer {
     }
     for (Column c : schema.columns()) {
       if (!table.byName.containsKey(c.name())) {
-        table.claims.put(c.name(), null);
+        table.claim(c.name(), null);
         table.addColumn(c.name(), c.type(), c.nullable());
       }
     }
+    schema
+        .renamedFields()
+        .forEach(
+            (path, column) -> {
+              table.renamedFields.put(path, column);
+              if (!path.endsWith(ARRAY_MARK)) {
+                table.claim(column, path);
+              }
+            });
     table.version = 0;
   }
 
   private void claimSystem(NormalizedTable table, String name, DataType type) {
-    table.claims.put(name, SYSTEM);
+    table.claim(name, SYSTEM);
     table.addColumn(name, type, false);
   }
 
@@ -194,6 +240,32 @@ public final class Normalizer {
     claimSystem(child, TableSchema.ROW_ID, DataType.UUID);
     claimSystem(child, TableSchema.PARENT_ID, DataType.UUID);
     claimSystem(child, TableSchema.LIST_INDEX, DataType.BIGINT);
+  }
+
+  /**
+   * The zone as the staging database names it: {@code UTC}, a region id, or a fixed offset as
+   * {@code Etc/GMT} zones name it (their sign is inverted: {@code +02:00} is {@code Etc/GMT-2}).
+   */
+  private static String zoneForSql(ZoneId zone) {
+    if (zone == null) {
+      return "UTC";
+    }
+    ZoneId normalized = zone.normalized();
+    if (!(normalized instanceof ZoneOffset offset)) {
+      return zone.getId();
+    }
+    int seconds = offset.getTotalSeconds();
+    if (seconds == 0) {
+      return "UTC";
+    }
+    if (seconds % 3600 != 0) {
+      throw new DuckliftException(
+          "naive_timestamps: the fixed offset "
+              + offset
+              + " is not a whole hour; give a zone id such as Asia/Kolkata instead");
+    }
+    int hours = seconds / 3600;
+    return "Etc/GMT" + (hours > 0 ? "-" + hours : "+" + -hours);
   }
 
   /** The normalized primary key columns of the root table. */
@@ -373,35 +445,72 @@ public final class Normalizer {
 
   private FieldNode newField(NormalizedTable table, FieldNode parent, String key) {
     String rawPath = parent.rawPath.isEmpty() ? key : parent.rawPath + "." + key;
-    String columnName = Naming.join(parent.columnName, naming.normalize(key));
-    claim(table, columnName, rawPath);
+    String columnName = table.renamedFields.get(rawPath);
+    if (columnName == null) {
+      columnName = claim(table, Naming.join(parent.columnName, naming.normalize(key)), rawPath);
+    }
     FieldNode node = new FieldNode(rawPath, columnName);
     parent.putChild(key, node);
     return node;
   }
 
-  private void claim(NormalizedTable table, String columnName, String rawPath) {
-    if (table.claims.containsKey(columnName)) {
-      String owner = table.claims.get(columnName);
-      if (owner == null) {
-        table.claims.put(columnName, rawPath);
-      } else if (!owner.equals(rawPath)) {
-        throw new DuckliftException(
-            "Resource '"
-                + spec.name()
-                + "', table '"
-                + table.name
-                + "': fields '"
-                + rawPath
-                + "' and '"
-                + owner
-                + "' both normalize to the column name '"
-                + columnName
-                + "'; rename one of them in the source");
-      }
-    } else {
-      table.claims.put(columnName, rawPath);
+  /**
+   * Claims {@code columnName} for the field at {@code rawPath}; returns the column the field gets:
+   * the name itself, or when another field of the table already claimed it (fields {@code
+   * "weird_key"} and {@code "Weird Key!"}), the name with a suffix made of a short hash of the
+   * field's raw path, remembered in the table's schema so later loads use it whatever the order.
+   */
+  private String claim(NormalizedTable table, String columnName, String rawPath) {
+    String owner = table.claimOwner(columnName);
+    if (owner == null || owner.equals(rawPath)) {
+      table.claim(columnName, rawPath);
+      return columnName;
     }
+    if (contract == SchemaContract.FREEZE) {
+      throw new DuckliftException(
+          "Resource '"
+              + spec.name()
+              + "', table '"
+              + table.name
+              + "': fields '"
+              + rawPath
+              + "' and '"
+              + owner
+              + "' both normalize to the column name '"
+              + columnName
+              + "', and the freeze contract does not let the later one get a column of its own;"
+              + " use the evolve contract (it gets a suffixed column) or naming: direct");
+    }
+    String hash = RowIds.shortHash(rawPath);
+    String renamed = Naming.shorten(columnName + "_" + hash);
+    for (int attempt = 2; table.isClaimed(renamed); attempt++) {
+      renamed = Naming.shorten(columnName + "_" + hash + "_" + attempt);
+    }
+    table.claim(renamed, rawPath);
+    table.renamedFields.put(rawPath, renamed);
+    LOG.warn(
+        "Resource '{}', table '{}': fields '{}' and '{}' both normalize to the column name '{}';"
+            + " '{}' goes to the column '{}'",
+        spec.name(),
+        table.name,
+        owner,
+        rawPath,
+        columnName,
+        rawPath,
+        renamed);
+    schemaChanges.add(
+        "renamed field "
+            + table.name
+            + "."
+            + rawPath
+            + " to column "
+            + renamed
+            + " (field '"
+            + owner
+            + "' has the column "
+            + columnName
+            + ")");
+    return renamed;
   }
 
   private void handleValue(
@@ -461,7 +570,9 @@ public final class Normalizer {
       NormalizedTable parent, FieldNode node, UUID parentId, Object array, int level) {
     NormalizedTable child = node.childTable;
     if (child == null) {
-      String name = Naming.join(parent.name, node.columnName);
+      String name =
+          parent.renamedFields.getOrDefault(
+              childRawPath(parent, node) + ARRAY_MARK, Naming.join(parent.name, node.columnName));
       if (!tables.containsKey(name)
           && parent.contractApplies
           && contract != SchemaContract.EVOLVE) {
@@ -528,32 +639,77 @@ public final class Normalizer {
     }
   }
 
+  private static String childRawPath(NormalizedTable parent, FieldNode node) {
+    return parent.rawPath == null || parent.rawPath.isEmpty()
+        ? node.rawPath
+        : parent.rawPath + "[]." + node.rawPath;
+  }
+
+  /**
+   * The child table of an array field. Two arrays can still meet at one table name when the same
+   * field is an object in some records and an array in others ({@code a.b} and {@code a[].b} both
+   * make {@code <table>__a__b}); the later one then gets a suffixed table, remembered in the parent
+   * table's schema under its raw path and {@link #ARRAY_MARK}.
+   */
   private NormalizedTable childTable(NormalizedTable parent, FieldNode node) {
-    String name = Naming.join(parent.name, node.columnName);
-    String rawPath =
-        parent.rawPath == null || parent.rawPath.isEmpty()
-            ? node.rawPath
-            : parent.rawPath + "[]." + node.rawPath;
-    String owner = tableClaims.get(name);
-    if (owner != null && !owner.equals(rawPath)) {
-      throw new DuckliftException(
-          "Resource '"
-              + spec.name()
-              + "': arrays '"
-              + rawPath
-              + "' and '"
-              + owner
-              + "' both normalize to the child table name '"
-              + name
-              + "'; rename one of them in the source");
+    String rawPath = childRawPath(parent, node);
+    String name = parent.renamedFields.get(rawPath + ARRAY_MARK);
+    if (name == null) {
+      name = Naming.join(parent.name, node.columnName);
+      String owner = tableClaims.get(NormalizedTable.claimKey(name));
+      if (owner != null && !owner.equals(rawPath)) {
+        if (contract == SchemaContract.FREEZE) {
+          throw new DuckliftException(
+              "Resource '"
+                  + spec.name()
+                  + "': arrays '"
+                  + rawPath
+                  + "' and '"
+                  + owner
+                  + "' both normalize to the child table name '"
+                  + name
+                  + "', and the freeze contract does not let the later one get a table of its own");
+        }
+        String hash = RowIds.shortHash(rawPath);
+        String renamed = Naming.shorten(name + "_" + hash);
+        for (int attempt = 2;
+            tableClaims.containsKey(NormalizedTable.claimKey(renamed));
+            attempt++) {
+          renamed = Naming.shorten(name + "_" + hash + "_" + attempt);
+        }
+        parent.renamedFields.put(rawPath + ARRAY_MARK, renamed);
+        LOG.warn(
+            "Resource '{}': arrays '{}' and '{}' both normalize to the child table name '{}'; '{}'"
+                + " goes to the table '{}'",
+            spec.name(),
+            owner,
+            rawPath,
+            name,
+            rawPath,
+            renamed);
+        schemaChanges.add(
+            "renamed array "
+                + parent.name
+                + "."
+                + rawPath
+                + " to child table "
+                + renamed
+                + " (array '"
+                + owner
+                + "' has the table "
+                + name
+                + ")");
+        name = renamed;
+      }
     }
-    tableClaims.put(name, rawPath);
+    tableClaims.put(NormalizedTable.claimKey(name), rawPath);
     NormalizedTable existing = tables.get(name);
     if (existing != null) {
       return existing;
     }
     TableSchema before = previous.get(name);
-    NormalizedTable child = new NormalizedTable(name, parent.name, rawPath, before != null);
+    NormalizedTable child =
+        new NormalizedTable(name, parent.name, rawPath, before != null, naiveZoneName);
     claimChildSystemColumns(child);
     seed(child, before);
     tables.put(name, child);
@@ -590,10 +746,13 @@ public final class Normalizer {
     Object canonical = coerce(value, column.type);
     if (canonical != NO_FIT) {
       table.set(slot, column.index, canonical);
+      if (column.noted != NOTED_ALL && isTemporal(column.type)) {
+        noteNaive(table, column, value);
+      }
       return;
     }
     DataType inferred = infer(table, node, value);
-    DataType widened = widen(column.type, inferred);
+    DataType widened = widen(column.type, inferred, value);
     if (widened != null) {
       if (!allowChange(
           table, column.name, "cannot widen from " + column.type + " to " + widened, value)) {
@@ -608,9 +767,17 @@ public final class Normalizer {
               + column.type
               + " -> "
               + widened);
+      DataType before = column.type;
       column.type = widened;
       table.version++;
       table.set(slot, column.index, coerce(value, widened));
+      if (widened.kind() == DataType.Kind.TIMESTAMPTZ) {
+        // the rows staged so far held naive timestamps or dates
+        note(table, column, before.kind() == DataType.Kind.DATE ? NOTED_TZ_DATE : NOTED_TZ_NAIVE);
+      }
+      if (column.noted != NOTED_ALL && isTemporal(widened)) {
+        noteNaive(table, column, value);
+      }
       return;
     }
     if (!allowChange(
@@ -627,13 +794,19 @@ public final class Normalizer {
       ColumnState column,
       DataType inferred,
       Object value) {
+    String kind = inferred.kind().name().toLowerCase(Locale.ROOT);
+    String owner = "<" + kind + " variant of " + node.rawPath + ">";
     String name =
-        Naming.shorten(column.name + "__v_" + inferred.kind().name().toLowerCase(Locale.ROOT));
+        table.renamedFields.getOrDefault(owner, Naming.shorten(column.name + "__v_" + kind));
     ColumnState variant = table.byName.get(name);
-    if (variant == null) {
-      claim(table, name, "<variant of " + node.rawPath + ">");
-      variant = table.addColumn(name, inferred, true);
-      schemaChanges.add("added variant column " + table.name + "." + name + " " + inferred);
+    String claimedBy = table.claimOwner(name);
+    if (variant == null || (claimedBy != null && !claimedBy.equals(owner))) {
+      name = claim(table, name, owner);
+      variant = table.byName.get(name);
+      if (variant == null) {
+        variant = table.addColumn(name, inferred, true);
+        schemaChanges.add("added variant column " + table.name + "." + name + " " + inferred);
+      }
     }
     Object canonical = coerce(value, variant.type);
     if (canonical == NO_FIT) {
@@ -677,13 +850,13 @@ public final class Normalizer {
       return DataType.DOUBLE;
     }
     if (v instanceof BigDecimal d) {
-      return fitsDecimal(d, DECIMAL_DEFAULT) ? DECIMAL_DEFAULT : DataType.TEXT;
+      return decimalFor(d);
     }
     if (v instanceof BigInteger b) {
       if (b.bitLength() < 64) {
         return DataType.BIGINT;
       }
-      return fitsDecimal(new BigDecimal(b), DECIMAL_INTEGRAL) ? DECIMAL_INTEGRAL : DataType.TEXT;
+      return fitsDecimal(new BigDecimal(b), DECIMAL_INTEGRAL) ? DECIMAL_INTEGRAL : DataType.DOUBLE;
     }
     if (v instanceof OffsetDateTime || v instanceof ZonedDateTime || v instanceof Instant) {
       return DataType.TIMESTAMPTZ;
@@ -719,23 +892,95 @@ public final class Normalizer {
         null);
   }
 
-  private static DataType widen(DataType current, DataType inferred) {
-    DataType.Kind from = current.kind();
-    DataType.Kind to = inferred.kind();
-    boolean integral =
-        from == DataType.Kind.SMALLINT
-            || from == DataType.Kind.INTEGER
-            || from == DataType.Kind.BIGINT;
-    if (integral && to == DataType.Kind.BIGINT && from != DataType.Kind.BIGINT) {
-      return DataType.BIGINT;
-    }
-    if ((integral || from == DataType.Kind.REAL) && to == DataType.Kind.DOUBLE) {
+  /**
+   * A decimal sized to an exact value: its own scale, and at least {@link #DECIMAL_WHOLE_DIGITS}
+   * digits before the point, so that later values of the column rarely need a wider type; {@code
+   * DOUBLE} when it needs more than 38 digits.
+   */
+  static DataType decimalFor(BigDecimal d) {
+    return decimalFor(d, DECIMAL_WHOLE_DIGITS);
+  }
+
+  private static DataType decimalFor(BigDecimal d, int minimumWholeDigits) {
+    int scale = Math.max(d.scale(), 0);
+    int whole = Math.max(d.precision() - d.scale(), 1);
+    if (whole + scale > 38) {
       return DataType.DOUBLE;
     }
-    if (integral && to == DataType.Kind.DECIMAL) {
-      return inferred;
+    return DataType.decimal(Math.min(38, Math.max(whole, minimumWholeDigits) + scale), scale);
+  }
+
+  /**
+   * The type a column of type {@code current} widens to for {@code value} (of type {@code
+   * inferred}), or {@code null} when it cannot: DuckDB's maximum type of both (see {@link
+   * TypeWidening}), with a number that a decimal maximum cannot hold going to {@code DOUBLE}
+   * instead, so a number never needs a text column. Naive and offset timestamps do not meet under
+   * {@code naive_timestamps: separate}.
+   */
+  private DataType widen(DataType current, DataType inferred, Object value) {
+    DataType needed = inferred;
+    if (current.kind() == DataType.Kind.DECIMAL) {
+      // A decimal column widens by what the value itself needs, without the room a new column gets.
+      if (value instanceof BigDecimal d) {
+        needed = decimalFor(d, 1);
+      } else if ((value instanceof Double || value instanceof Float)
+          && Double.isFinite(((Number) value).doubleValue())) {
+        needed = decimalFor(new BigDecimal(value.toString()), 1);
+      }
     }
-    return null;
+    if (naiveZone == null && isTemporal(current) && isTemporal(needed)) {
+      return null;
+    }
+    DataType max = TypeWidening.max(current, needed).orElse(null);
+    if (max == null) {
+      return null;
+    }
+    if (max.kind() == DataType.Kind.DECIMAL
+        && (!TypeWidening.keepsValues(current, max) || coerce(value, max) == NO_FIT)) {
+      max = DataType.DOUBLE;
+    }
+    return max.equals(current) ? null : max;
+  }
+
+  private static boolean isTemporal(DataType type) {
+    DataType.Kind k = type.kind();
+    return k == DataType.Kind.DATE
+        || k == DataType.Kind.TIMESTAMP
+        || k == DataType.Kind.TIMESTAMPTZ;
+  }
+
+  /**
+   * Reports, once per column and load, that naive timestamps are read in the configured zone (in a
+   * {@code TIMESTAMPTZ} column) or dates as midnight (in a timestamp column).
+   */
+  private void noteNaive(NormalizedTable table, ColumnState column, Object value) {
+    DataType.Kind kind = column.type.kind();
+    boolean date =
+        value instanceof LocalDate
+            || (value instanceof String && temporal.kind() == IsoTemporal.Kind.DATE);
+    boolean naive =
+        value instanceof LocalDateTime
+            || (value instanceof String && temporal.kind() == IsoTemporal.Kind.TIMESTAMP);
+    if (kind == DataType.Kind.TIMESTAMPTZ && (naive || date)) {
+      note(table, column, date ? NOTED_TZ_DATE : NOTED_TZ_NAIVE);
+    } else if (kind == DataType.Kind.TIMESTAMP && date) {
+      note(table, column, NOTED_DATE);
+    }
+  }
+
+  private void note(NormalizedTable table, ColumnState column, int decision) {
+    if ((column.noted & decision) != 0) {
+      return;
+    }
+    column.noted |= decision;
+    String zone = naiveUtc ? "UTC" : naiveZone.getId();
+    String text =
+        switch (decision) {
+          case NOTED_TZ_NAIVE -> "naive timestamps read as " + zone;
+          case NOTED_TZ_DATE -> "dates read as midnight in " + zone;
+          default -> "dates read as midnight";
+        };
+    schemaChanges.add("column " + table.name + "." + column.name + ": " + text);
   }
 
   /** The canonical staged form of {@code v} in a column of {@code type}, or {@link #NO_FIT}. */
@@ -778,6 +1023,9 @@ public final class Normalizer {
         if (v instanceof BigInteger b) {
           return b.doubleValue();
         }
+        if (v instanceof BigDecimal b) {
+          return b.doubleValue();
+        }
         if (v instanceof String s) {
           try {
             return Double.parseDouble(s.trim());
@@ -798,6 +1046,12 @@ public final class Normalizer {
             d = BigDecimal.valueOf(((Number) v).longValue());
           } else if (v instanceof BigInteger b) {
             d = new BigDecimal(b);
+          } else if (v instanceof Double || v instanceof Float) {
+            // The shortest decimal that reads back as the same double: the JSON text, mostly.
+            if (!Double.isFinite(((Number) v).doubleValue())) {
+              return NO_FIT;
+            }
+            d = new BigDecimal(v.toString());
           } else if (v instanceof String s) {
             try {
               d = new BigDecimal(s.trim());
@@ -832,16 +1086,36 @@ public final class Normalizer {
         if (v instanceof ZonedDateTime t) {
           return micros(t.toEpochSecond(), t.getNano());
         }
-        if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.TIMESTAMPTZ) {
-          return temporal.epochMicros();
+        if (v instanceof String s) {
+          return switch (temporal.parse(s)) {
+            case TIMESTAMPTZ -> temporal.epochMicros();
+            case TIMESTAMP, DATE ->
+                naiveZone == null ? NO_FIT : inNaiveZone(temporal.epochMicros());
+            default -> NO_FIT;
+          };
+        }
+        if (naiveZone != null) {
+          if (v instanceof LocalDateTime t) {
+            return inNaiveZone(micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano()));
+          }
+          if (v instanceof LocalDate d) {
+            return inNaiveZone(d.toEpochDay() * 86_400_000_000L);
+          }
         }
         return NO_FIT;
       case TIMESTAMP:
         if (v instanceof LocalDateTime t) {
-          return micros(t.toEpochSecond(java.time.ZoneOffset.UTC), t.getNano());
+          return micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano());
         }
-        if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.TIMESTAMP) {
-          return temporal.epochMicros();
+        if (v instanceof String s) {
+          IsoTemporal.Kind k = temporal.parse(s);
+          return k == IsoTemporal.Kind.TIMESTAMP
+                  || (k == IsoTemporal.Kind.DATE && naiveZone != null)
+              ? (Object) temporal.epochMicros()
+              : NO_FIT;
+        }
+        if (v instanceof LocalDate d && naiveZone != null) {
+          return d.toEpochDay() * 86_400_000_000L;
         }
         return NO_FIT;
       case DATE:
@@ -887,6 +1161,21 @@ public final class Normalizer {
       default:
         return NO_FIT;
     }
+  }
+
+  /**
+   * The instant of a naive wall-clock time (given as microseconds of that wall clock read as UTC)
+   * in the configured zone.
+   */
+  private Object inNaiveZone(long wallMicros) {
+    if (naiveUtc) {
+      return wallMicros;
+    }
+    long seconds = Math.floorDiv(wallMicros, 1_000_000L);
+    long micros = Math.floorMod(wallMicros, 1_000_000L);
+    LocalDateTime wall = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+    long epochSecond = wall.atZone(naiveZone).toEpochSecond();
+    return epochSecond * 1_000_000L + micros;
   }
 
   private static Long micros(long seconds, int nanos) {
