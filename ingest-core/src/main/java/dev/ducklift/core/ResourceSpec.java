@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param schemaContract what happens with values that do not fit the schema
  * @param normalization naming, naive timestamps and JSON numbers (defaults to {@link
  *     Normalization#DEFAULT})
+ * @param partitionBy the root table's partition keys, empty for no opinion (a table keeps the
+ *     partitioning its catalog records); a non-empty hint that differs from the table's current
+ *     partitioning changes it
  */
 public record ResourceSpec(
     String name,
@@ -32,7 +35,8 @@ public record ResourceSpec(
     Map<String, ColumnHint> columns,
     int maxNestingDepth,
     SchemaContract schemaContract,
-    Normalization normalization) {
+    Normalization normalization,
+    List<PartitionField> partitionBy) {
 
   public static final int DEFAULT_MAX_NESTING_DEPTH = 10;
 
@@ -65,6 +69,15 @@ public record ResourceSpec(
     }
     schemaContract = schemaContract == null ? SchemaContract.EVOLVE : schemaContract;
     normalization = normalization == null ? Normalization.DEFAULT : normalization;
+    partitionBy = List.copyOf(partitionBy == null ? List.of() : partitionBy);
+    for (int i = 0; i < partitionBy.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (partitionBy.get(i).equals(partitionBy.get(j))) {
+          throw new DuckliftException(
+              "Resource '" + name + "' names partition key '" + partitionBy.get(i) + "' twice");
+        }
+      }
+    }
   }
 
   public Optional<Incremental> incrementalCursor() {
@@ -85,6 +98,7 @@ public record ResourceSpec(
     b.maxNestingDepth = maxNestingDepth;
     b.schemaContract = schemaContract;
     b.normalization = normalization;
+    b.partitionBy = new ArrayList<>(partitionBy);
     return b;
   }
 
@@ -99,6 +113,7 @@ public record ResourceSpec(
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private SchemaContract schemaContract = SchemaContract.EVOLVE;
     private Normalization normalization = Normalization.DEFAULT;
+    private List<PartitionField> partitionBy = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -170,6 +185,26 @@ public record ResourceSpec(
       return this;
     }
 
+    /**
+     * The root table's partition keys, each a column or {@code transform(column)} with {@code
+     * identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     *
+     * @throws DuckliftException naming the key if one is malformed or its transform unknown
+     */
+    public Builder partitionBy(String... keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = fields;
+      return this;
+    }
+
+    public Builder partitionBy(List<PartitionField> fields) {
+      this.partitionBy = new ArrayList<>(fields);
+      return this;
+    }
+
     public ResourceSpec build() {
       return new ResourceSpec(
           name,
@@ -180,7 +215,8 @@ public record ResourceSpec(
           columns,
           maxNestingDepth,
           schemaContract,
-          normalization);
+          normalization,
+          partitionBy);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.ducklift.jdbc;
 
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.DataType;
 import java.math.BigDecimal;
@@ -51,6 +52,7 @@ public final class JdbcTable {
   private final RangeSplit split;
   private final int shardIndex;
   private final int shardCount;
+  private final List<PartitionField> partitionBy;
 
   private JdbcTable(Builder b) {
     this.kind = b.kind;
@@ -73,6 +75,7 @@ public final class JdbcTable {
     this.split = b.split;
     this.shardIndex = b.shardIndex;
     this.shardCount = b.shardCount;
+    this.partitionBy = List.copyOf(b.partitionBy);
   }
 
   /** A table by name, optionally schema-qualified ({@code public.events}). */
@@ -140,6 +143,11 @@ public final class JdbcTable {
   /** The declared primary key, empty to read it from the database. */
   public List<String> primaryKey() {
     return primaryKey;
+  }
+
+  /** The destination table's partition keys, by source column name (empty: none declared). */
+  public List<PartitionField> partitionBy() {
+    return partitionBy;
   }
 
   /** The declared disposition, or {@code null} for ingest-core's default. */
@@ -224,6 +232,7 @@ public final class JdbcTable {
     b.split = split;
     b.shardIndex = shardIndex;
     b.shardCount = shardCount;
+    b.partitionBy = new ArrayList<>(partitionBy);
     return b;
   }
 
@@ -258,6 +267,7 @@ public final class JdbcTable {
     private Object initialValue;
     private Object endValue;
     private Object lag;
+    private List<PartitionField> partitionBy = new ArrayList<>();
     private Map<String, DataType> columnTypes = new LinkedHashMap<>();
     private RangeSplit split;
     private int shardIndex;
@@ -396,6 +406,25 @@ public final class JdbcTable {
      */
     public Builder columnType(String column, DataType type) {
       this.columnTypes.put(column, type);
+      return this;
+    }
+
+    /**
+     * Partitions the destination table by these keys: a source column, or {@code transform(column)}
+     * with {@code identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     *
+     * @throws DuckliftException naming the key if one is malformed or its transform unknown
+     */
+    public Builder partitionBy(String... keys) {
+      return partitionBy(List.of(keys));
+    }
+
+    public Builder partitionBy(List<String> keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = fields;
       return this;
     }
 

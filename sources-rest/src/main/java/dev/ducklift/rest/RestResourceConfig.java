@@ -3,6 +3,7 @@ package dev.ducklift.rest;
 import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.Incremental;
 import dev.ducklift.core.Normalization;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +32,8 @@ import java.util.Map;
  *     ({@code utc}); see {@link Normalization}
  * @param jsonNumbers how numbers with a fraction or exponent are read, or {@code null} when unset
  *     ({@code double})
+ * @param partitionBy the root table's partition keys ({@code column} or {@code transform(column)}),
+ *     or {@code null} when unset
  */
 public record RestResourceConfig(
     String name,
@@ -45,7 +48,8 @@ public record RestResourceConfig(
     Map<String, ColumnHint> columns,
     Normalization.Naming naming,
     String naiveTimestamps,
-    Normalization.JsonNumbers jsonNumbers) {
+    Normalization.JsonNumbers jsonNumbers,
+    List<PartitionField> partitionBy) {
 
   /**
    * The order of records by cursor, as the API returns them. With {@code ASC} the resource stops at
@@ -70,6 +74,7 @@ public record RestResourceConfig(
     if (naiveTimestamps != null) {
       Normalization.naiveTimestampsFromConfig(naiveTimestamps);
     }
+    partitionBy = partitionBy == null ? null : List.copyOf(partitionBy);
   }
 
   /** Naming, naive timestamps and JSON numbers of this resource (defaults where unset). */
@@ -110,6 +115,7 @@ public record RestResourceConfig(
     b.naming = naming;
     b.naiveTimestamps = naiveTimestamps;
     b.jsonNumbers = jsonNumbers;
+    b.partitionBy = partitionBy;
     return b;
   }
 
@@ -133,7 +139,8 @@ public record RestResourceConfig(
         !columns.isEmpty() ? columns : defaults.columns,
         naming != null ? naming : defaults.naming,
         naiveTimestamps != null ? naiveTimestamps : defaults.naiveTimestamps,
-        jsonNumbers != null ? jsonNumbers : defaults.jsonNumbers);
+        jsonNumbers != null ? jsonNumbers : defaults.jsonNumbers,
+        partitionBy != null ? partitionBy : defaults.partitionBy);
   }
 
   /** Builds a {@link RestResourceConfig}. Not thread-safe. */
@@ -151,6 +158,7 @@ public record RestResourceConfig(
     private Normalization.Naming naming;
     private String naiveTimestamps;
     private Normalization.JsonNumbers jsonNumbers;
+    private List<PartitionField> partitionBy;
 
     private Builder(String name) {
       this.name = name;
@@ -232,6 +240,19 @@ public record RestResourceConfig(
       return this;
     }
 
+    /**
+     * The root table's partition keys: {@code column} or {@code transform(column)} with {@code
+     * identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     */
+    public Builder partitionBy(String... keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = List.copyOf(fields);
+      return this;
+    }
+
     public RestResourceConfig build() {
       return new RestResourceConfig(
           name,
@@ -246,7 +267,8 @@ public record RestResourceConfig(
           columns,
           naming,
           naiveTimestamps,
-          jsonNumbers);
+          jsonNumbers,
+          partitionBy);
     }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.TableSchema;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.TreeMap;
  * @param advancesState whether promoting this load moves the resource's watermarks
  * @param ordered whether every accepted cursor came in order, so a partial load's watermark covers
  *     everything before it
+ * @param partitionBy the root table's partition hint, columns named as the table's (empty: none)
  */
 public record LoadManifest(
     String loadId,
@@ -37,7 +39,8 @@ public record LoadManifest(
     List<Table> tables,
     long recordsExtracted,
     long recordsDiscarded,
-    List<String> schemaChanges) {
+    List<String> schemaChanges,
+    List<PartitionField> partitionBy) {
 
   public static final String EXTRACTING = "extracting";
   public static final String STAGED = "staged";
@@ -52,6 +55,39 @@ public record LoadManifest(
     primaryKey = List.copyOf(primaryKey);
     tables = List.copyOf(tables);
     schemaChanges = List.copyOf(schemaChanges);
+    partitionBy = List.copyOf(partitionBy == null ? List.of() : partitionBy);
+  }
+
+  /** A manifest without a partition hint. */
+  public LoadManifest(
+      String loadId,
+      String resource,
+      String status,
+      boolean advancesState,
+      boolean ordered,
+      Map<String, CursorValue> watermarks,
+      WriteDisposition writeDisposition,
+      List<String> primaryKey,
+      String cursorColumn,
+      List<Table> tables,
+      long recordsExtracted,
+      long recordsDiscarded,
+      List<String> schemaChanges) {
+    this(
+        loadId,
+        resource,
+        status,
+        advancesState,
+        ordered,
+        watermarks,
+        writeDisposition,
+        primaryKey,
+        cursorColumn,
+        tables,
+        recordsExtracted,
+        recordsDiscarded,
+        schemaChanges,
+        List.of());
   }
 
   public long totalRows() {
@@ -102,6 +138,10 @@ public record LoadManifest(
     root.put("records_discarded", recordsDiscarded);
     var changes = root.putArray("schema_changes");
     schemaChanges.forEach(changes::add);
+    if (!partitionBy.isEmpty()) {
+      var partition = root.putArray("partition_by");
+      partitionBy.forEach(p -> partition.add(p.toString()));
+    }
     return root.toString();
   }
 
@@ -128,6 +168,8 @@ public record LoadManifest(
                       new Table(SchemaCodec.fromJson(n.path("schema")), n.path("rows").asLong())));
       List<String> changes = new ArrayList<>();
       root.path("schema_changes").forEach(n -> changes.add(n.asText()));
+      List<PartitionField> partitionBy = new ArrayList<>();
+      root.path("partition_by").forEach(n -> partitionBy.add(PartitionField.parse(n.asText())));
       return new LoadManifest(
           root.path("load_id").asText(),
           root.path("resource").asText(),
@@ -141,7 +183,8 @@ public record LoadManifest(
           tables,
           root.path("records_extracted").asLong(),
           root.path("records_discarded").asLong(),
-          changes);
+          changes,
+          partitionBy);
     } catch (Exception e) {
       throw new DuckliftException("Cannot read a staged load manifest: " + e.getMessage(), e);
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.Normalization;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.ResourceSpec;
 import dev.ducklift.core.SchemaContract;
 import dev.ducklift.core.internal.NormalizedTable.ColumnState;
@@ -259,6 +260,18 @@ public final class Normalizer {
   /** The normalized primary key columns of the root table. */
   public List<String> primaryKeyColumns() {
     return List.of(primaryKeyNames);
+  }
+
+  /**
+   * The root table's partition keys with their columns named as the table's columns (keys may be
+   * given as source names or paths, as primary keys).
+   */
+  public List<PartitionField> partitionFields() {
+    List<PartitionField> out = new ArrayList<>();
+    for (PartitionField f : spec.partitionBy()) {
+      out.add(f.withColumn(columnOfPath(f.column())));
+    }
+    return out;
   }
 
   /** The root table's name. */

@@ -1,5 +1,6 @@
 package dev.ducklift.core.spi;
 
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.TableSchema;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param primaryKey the primary key columns (root tables); child tables are keyed by {@code
  *     _dl_parent_id} and replaced with their parent rows
  * @param cursorColumn the normalized cursor column of a root table, or {@code null}
+ * @param partitionBy the root table's partition hint (empty: keep the table's partitioning)
  */
 public record StagedTable(
     TableSchema schema,
@@ -23,12 +25,25 @@ public record StagedTable(
     long rowCount,
     WriteDisposition writeDisposition,
     List<String> primaryKey,
-    String cursorColumn) {
+    String cursorColumn,
+    List<PartitionField> partitionBy) {
   public StagedTable {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(stagingRelation, "stagingRelation");
     Objects.requireNonNull(writeDisposition, "writeDisposition");
     primaryKey = List.copyOf(primaryKey == null ? List.of() : primaryKey);
+    partitionBy = List.copyOf(partitionBy == null ? List.of() : partitionBy);
+  }
+
+  /** A table without a partition hint. */
+  public StagedTable(
+      TableSchema schema,
+      String stagingRelation,
+      long rowCount,
+      WriteDisposition writeDisposition,
+      List<String> primaryKey,
+      String cursorColumn) {
+    this(schema, stagingRelation, rowCount, writeDisposition, primaryKey, cursorColumn, List.of());
   }
 
   public String name() {

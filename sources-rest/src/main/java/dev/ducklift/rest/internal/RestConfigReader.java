@@ -372,7 +372,8 @@ public final class RestConfigReader {
             "columns",
             "naming",
             "naive_timestamps",
-            "json_numbers"));
+            "json_numbers",
+            "partition_by"));
     String name = defaults ? null : text(required(n, "name", f), f + ".name");
     RestResourceConfig.Builder b =
         defaults ? RestResourceConfig.defaults() : RestResourceConfig.builder(name);
@@ -405,6 +406,13 @@ public final class RestConfigReader {
     if (n.has("include_from_parent")) {
       strings(n.get("include_from_parent"), f + ".include_from_parent")
           .forEach(b::includeFromParent);
+    }
+    if (n.has("partition_by")) {
+      try {
+        b.partitionBy(strings(n.get("partition_by"), f + ".partition_by").toArray(String[]::new));
+      } catch (DuckliftException e) {
+        throw error(f + ".partition_by", e.getMessage());
+      }
     }
     if (n.has("processing_steps")) {
       JsonNode steps = n.get("processing_steps");
