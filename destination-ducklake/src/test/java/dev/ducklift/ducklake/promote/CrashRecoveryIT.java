@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a real child JVM at every named crash point, for append, insert-new, merge, merge with a
- * hard-delete flag and SCD2 merge, then runs the pipeline again in this JVM: the lake must then
+ * hard-delete flag, SCD2 merge and merge into a partitioned table, then runs the pipeline again in this JVM: the lake must then
  * hold exactly the rows of one clean run, pass verification and hold no Parquet file that no commit
  * references.
  */
@@ -163,6 +163,22 @@ class CrashRecoveryIT {
       assertThat(LakeRows.query(lake, "SELECT count(*) FROM main.events__items"))
           .as("child rows without parent")
           .containsExactly(Integer.toString(children.size()));
+      if (d == CrashScenario.Mode.MERGE_PARTITIONED) {
+        // every live file of the root table sits in the hive directory of its shard
+        assertThat(
+                catalogRow(
+                    lake,
+                    "SELECT count(*), count(*) FILTER (WHERE f.path LIKE 'shard=' ||"
+                        + " v.partition_value || '/ducklake-%.parquet') FROM "
+                        + lake.catalog().table("ducklake_data_file")
+                        + " f JOIN "
+                        + lake.catalog().table("ducklake_file_partition_value")
+                        + " v ON v.data_file_id = f.data_file_id JOIN "
+                        + lake.catalog().table("ducklake_table")
+                        + " t ON t.table_id = f.table_id AND t.end_snapshot IS NULL"
+                        + " WHERE t.table_name = 'events' AND f.end_snapshot IS NULL"))
+            .satisfies(r -> assertThat(r.get(1)).isEqualTo(r.get(0)).isNotEqualTo("0"));
+      }
       LakeRows.assertVerifies(lake);
       Set<String> referenced = LakeCatalog.referencedFileNames(lake);
       Set<String> onDisk = new TreeSet<>();
@@ -177,6 +193,21 @@ class CrashRecoveryIT {
       throw new UncheckedIOException(e);
     }
     return null;
+  }
+
+  private static List<String> catalogRow(DuckLake lake, String sql) {
+    try (java.sql.Connection c = lake.catalog().connect();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      List<String> row = new ArrayList<>();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        row.add(rs.getString(i));
+      }
+      return row;
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static void copy(Path from, Path to) throws IOException {

@@ -44,7 +44,9 @@ final class CrashScenario {
     /** Merge with a {@code hard_delete} flag: some keys of the lake are deleted by dataset B. */
     MERGE_HARD_DELETE(WriteDisposition.MERGE),
     /** Merge with strategy {@code scd2}: every version kept. */
-    SCD2(WriteDisposition.MERGE);
+    SCD2(WriteDisposition.MERGE),
+    /** Merge into a root table partitioned by a {@code shard} column ({@code s0}..{@code s2}). */
+    MERGE_PARTITIONED(WriteDisposition.MERGE);
 
     final WriteDisposition disposition;
 
@@ -223,7 +225,7 @@ final class CrashScenario {
                   .build();
           default -> MergeHints.NONE;
         };
-    ResourceSpec spec =
+    ResourceSpec.Builder builder =
         ResourceSpec.builder("events")
             .primaryKey("id")
             .writeDisposition(d)
@@ -231,8 +233,12 @@ final class CrashScenario {
                 d == WriteDisposition.APPEND
                     ? Incremental.on("ts")
                     : Incremental.on("ts").withLag(100L))
-            .merge(hints)
-            .build();
+            .merge(hints);
+    boolean partitioned = mode == Mode.MERGE_PARTITIONED;
+    if (partitioned) {
+      builder.partitionBy("shard");
+    }
+    ResourceSpec spec = builder.build();
     return Resources.fromFunction(
         spec,
         (context, pages) -> {
@@ -249,7 +255,11 @@ final class CrashScenario {
             if (!wanted) {
               continue;
             }
-            page.add(e.record());
+            Map<String, Object> record = e.record();
+            if (partitioned) {
+              record.put("shard", "s" + e.id() % 3);
+            }
+            page.add(record);
             if (page.size() == 5) {
               pages.accept(new dev.ducklift.core.Page(page, "events page " + ++n));
               page = new ArrayList<>();

@@ -5,6 +5,7 @@ import dev.ducklift.core.LocalStateException;
 import dev.ducklift.core.internal.NormalizedTable.ColumnState;
 import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.spi.CrashPoints;
+import dev.ducklift.core.spi.EpochValues;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -894,7 +895,8 @@ public final class Staging implements AutoCloseable {
                       + " ALTER COLUMN "
                       + quote(c.name())
                       + " TYPE "
-                      + c.type().duckdbType());
+                      + c.type().duckdbType()
+                      + widening(before, c));
             }
           }
         }
@@ -924,6 +926,24 @@ public final class Staging implements AutoCloseable {
           vectorKinds = VectorAppender.supports(kinds) && VectorAppender.vectorSize() > 0;
         }
         appliedVersion = table.version;
+      }
+
+      /**
+       * How rows already staged change type: naive timestamps and dates becoming {@code
+       * TIMESTAMPTZ} are read in the resource's zone for naive timestamps (DuckDB's own cast would
+       * use the session's time zone); every other widening is DuckDB's cast.
+       */
+      private String widening(DataType before, ColumnState column) {
+        boolean naive =
+            before.kind() == DataType.Kind.TIMESTAMP || before.kind() == DataType.Kind.DATE;
+        if (!naive || column.type().kind() != DataType.Kind.TIMESTAMPTZ) {
+          return "";
+        }
+        return " USING timezone('"
+            + table.naiveZone().replace("'", "''")
+            + "', CAST("
+            + quote(column.name())
+            + " AS TIMESTAMP))";
       }
 
       /**
@@ -1054,7 +1074,7 @@ public final class Staging implements AutoCloseable {
             case UUID -> a.append((UUID) v);
             case BINARY ->
                 a.append((byte[]) v); // appendByteArray writes a LIST of TINYINT, not a BLOB
-            case TIME -> a.append((LocalTime) v);
+            case TIME -> a.appendDayMicros(EpochValues.dayMicros((LocalTime) v));
             default -> a.append(v.toString());
           }
         }
