@@ -2,7 +2,6 @@ package dev.ducklift.ducklake.promote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.spi.CrashPoints;
 import dev.ducklift.ducklake.DuckLake;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
@@ -23,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a real child JVM at every named crash point, for append, insert-new and merge (and merge
- * into a partitioned table), then runs the pipeline again in this JVM: the lake must then hold
- * exactly the rows of one clean run, pass verification and hold no Parquet file that no commit
+ * Kills a real child JVM at every named crash point, for append, insert-new, merge, merge with a
+ * hard-delete flag, SCD2 merge and merge into a partitioned table, then runs the pipeline again in this JVM: the lake must then
+ * hold exactly the rows of one clean run, pass verification and hold no Parquet file that no commit
  * references.
  */
 class CrashRecoveryIT {
@@ -41,8 +40,7 @@ class CrashRecoveryIT {
               DuckLakeDestination.CRASH_POINTS.stream())
           .toList();
 
-  private static final List<WriteDisposition> DISPOSITIONS =
-      List.of(WriteDisposition.APPEND, WriteDisposition.INSERT_NEW, WriteDisposition.MERGE);
+  private static final List<CrashScenario.Mode> MODES = List.of(CrashScenario.Mode.values());
 
   @TempDir Path dir;
 
@@ -50,24 +48,21 @@ class CrashRecoveryIT {
   void aRunKilledAtAnyCrashPointThenRunAgainLeavesTheLakeOfOneCleanRun() throws Exception {
     assertThat(POINTS).hasSizeGreaterThanOrEqualTo(12);
     List<String[]> scenarios = new ArrayList<>();
-    List<String> variants = new ArrayList<>();
-    DISPOSITIONS.forEach(d -> variants.add(d.configName()));
-    variants.add(PARTITIONED_MERGE);
-    for (String variant : variants) {
-      WriteDisposition d = disposition(variant);
-      Path template = dir.resolve("template-" + variant);
-      CrashScenario.run(
-          template.resolve("lake"), template.resolve("work"), d, "A", partitioned(variant));
+    for (CrashScenario.Mode d : MODES) {
+      Path template = dir.resolve("template-" + d.configName());
+      CrashScenario.run(template.resolve("lake"), template.resolve("work"), d, "A");
       for (String point : POINTS) {
-        Path scenario = dir.resolve(variant + "-" + point);
+        Path scenario = dir.resolve(d.configName() + "-" + point);
         copy(template, scenario);
-        scenarios.add(new String[] {variant, point, scenario.toString()});
+        scenarios.add(new String[] {d.configName(), point, scenario.toString()});
       }
     }
     ExecutorService pool = Executors.newFixedThreadPool(2);
     List<Future<String>> outcomes = new ArrayList<>();
     for (String[] s : scenarios) {
-      outcomes.add(pool.submit(() -> scenario(s[0], s[1], Path.of(s[2]))));
+      outcomes.add(
+          pool.submit(
+              () -> scenario(CrashScenario.Mode.fromConfigName(s[0]), s[1], Path.of(s[2]))));
     }
     List<String> failures = new ArrayList<>();
     for (Future<String> f : outcomes) {
@@ -80,27 +75,13 @@ class CrashRecoveryIT {
     assertThat(failures).isEmpty();
   }
 
-  private static final String PARTITIONED_MERGE = "merge-partitioned";
-
-  private static WriteDisposition disposition(String variant) {
-    return variant.equals(PARTITIONED_MERGE)
-        ? WriteDisposition.MERGE
-        : WriteDisposition.fromConfigName(variant);
-  }
-
-  private static boolean partitioned(String variant) {
-    return variant.equals(PARTITIONED_MERGE);
-  }
-
   /** Runs one scenario; returns a description of what is wrong, or {@code null}. */
-  private String scenario(String variant, String point, Path scenario) {
-    WriteDisposition d = disposition(variant);
-    boolean partitioned = partitioned(variant);
-    String label = variant + " killed at " + point + ": ";
+  private String scenario(CrashScenario.Mode d, String point, Path scenario) {
+    String label = d.configName() + " killed at " + point + ": ";
     Path lakeDir = scenario.resolve("lake");
     Path workDir = scenario.resolve("work");
     try {
-      int exit = child(lakeDir, workDir, variant, point, scenario.resolve("child.log"));
+      int exit = child(lakeDir, workDir, d, point, scenario.resolve("child.log"));
       if (exit != CrashPoints.EXIT_CODE) {
         return label
             + "the child exited with "
@@ -108,28 +89,22 @@ class CrashRecoveryIT {
             + " instead of crashing: "
             + Files.readString(scenario.resolve("child.log"));
       }
-      CrashScenario.run(lakeDir, workDir, d, "B", partitioned);
-      return check(d, lakeDir, partitioned);
+      CrashScenario.run(lakeDir, workDir, d, "B");
+      return check(d, lakeDir);
     } catch (Exception | AssertionError e) {
       return label + e;
     }
   }
 
-  private static int child(Path lake, Path work, String variant, String point, Path log)
+  private static int child(Path lake, Path work, CrashScenario.Mode d, String point, Path log)
       throws IOException, InterruptedException {
-    WriteDisposition d = disposition(variant);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
                 ChildJvm.command(
                     CrashChild.class,
                     List.of("-Dducklift.crash-at=" + point),
-                    List.of(
-                        lake.toString(),
-                        work.toString(),
-                        d.configName(),
-                        "B",
-                        partitioned(variant) ? "partitioned" : "plain")))
+                    List.of(lake.toString(), work.toString(), d.configName(), "B")))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -140,34 +115,55 @@ class CrashRecoveryIT {
     return p.exitValue();
   }
 
-  private static String check(WriteDisposition d, Path lakeDir, boolean partitioned) {
-    List<CrashScenario.Event> expected = CrashScenario.expected(d);
+  private static String check(CrashScenario.Mode d, Path lakeDir) {
     List<String> parents = new ArrayList<>();
     List<String> children = new ArrayList<>();
-    for (CrashScenario.Event e : expected) {
-      parents.add(e.id() + "|" + e.ts() + "|" + e.value());
-      for (String sku : e.items()) {
-        children.add(e.id() + "|" + sku);
+    String parentQuery;
+    String childQuery;
+    if (d == CrashScenario.Mode.SCD2) {
+      for (CrashScenario.Version v : CrashScenario.expectedVersions()) {
+        CrashScenario.Event e = v.event();
+        parents.add(
+            e.id() + "|" + e.ts() + "|" + e.value() + "|" + v.validFrom() + "|" + v.validTo());
+        for (String sku : e.items()) {
+          children.add(e.id() + "|" + e.value() + "|" + sku);
+        }
       }
+      parents.sort(null);
+      // one text column, sorted as the expected strings are
+      parentQuery =
+          "SELECT id || '|' || ts || '|' || value || '|' || CAST(epoch(_dl_valid_from) AS BIGINT)"
+              + " || '|' || COALESCE(CAST(CAST(epoch(_dl_valid_to) AS BIGINT) AS VARCHAR), 'null')"
+              + " FROM main.events ORDER BY 1";
+      childQuery =
+          "SELECT o.id || '|' || o.value || '|' || i.sku FROM main.events o JOIN"
+              + " main.events__items i ON i._dl_parent_id = o._dl_id ORDER BY 1";
+    } else {
+      for (CrashScenario.Event e : CrashScenario.expected(d)) {
+        parents.add(e.id() + "|" + e.ts() + "|" + e.value());
+        for (String sku : e.items()) {
+          children.add(e.id() + "|" + sku);
+        }
+      }
+      parentQuery = "SELECT id, ts, value FROM main.events ORDER BY id, value";
+      childQuery =
+          "SELECT o.id || '|' || i.sku FROM main.events o JOIN main.events__items i"
+              + " ON i._dl_parent_id = o._dl_id ORDER BY 1";
     }
     children.sort(null);
     try (DuckLake lake =
         DuckLake.open(
             CatalogLocation.duckdb(lakeDir.resolve("catalog.ducklake")), lakeDir.resolve("data"))) {
-      assertThat(LakeRows.query(lake, "SELECT id, ts, value FROM main.events ORDER BY id, value"))
+      assertThat(LakeRows.query(lake, parentQuery))
           .as("parent rows")
           .containsExactlyElementsOf(parents);
-      assertThat(
-              LakeRows.query(
-                  lake,
-                  "SELECT o.id || '|' || i.sku FROM main.events o JOIN main.events__items i"
-                      + " ON i._dl_parent_id = o._dl_id ORDER BY 1"))
+      assertThat(LakeRows.query(lake, childQuery))
           .as("child rows")
           .containsExactlyElementsOf(children);
       assertThat(LakeRows.query(lake, "SELECT count(*) FROM main.events__items"))
           .as("child rows without parent")
           .containsExactly(Integer.toString(children.size()));
-      if (partitioned) {
+      if (d == CrashScenario.Mode.MERGE_PARTITIONED) {
         // every live file of the root table sits in the hive directory of its shard
         assertThat(
                 catalogRow(
