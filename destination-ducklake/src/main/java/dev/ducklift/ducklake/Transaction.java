@@ -95,8 +95,10 @@ public final class Transaction implements AutoCloseable {
   }
 
   /**
-   * Widens a column's type: {@code int8 → int16 → int32 → int64}, the unsigned chain, an unsigned
-   * type to a wider signed one, {@code float32 → float64}.
+   * Widens a column's type to DuckDB's maximum type of its type and {@code to}, as the official
+   * extension allows: {@code int8 → int16 → int32 → int64}, the unsigned chain, an unsigned type to
+   * a wider signed one, {@code float32 → float64}, integers and decimals to decimals with room for
+   * their values or to floats, {@code date → timestamp → timestamptz}.
    *
    * @throws DuckLakeException for any other change
    */

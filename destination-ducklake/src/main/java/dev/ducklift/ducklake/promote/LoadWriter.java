@@ -21,6 +21,7 @@ import dev.ducklift.ducklake.LakeType;
 import dev.ducklift.ducklake.LogicalConflictException;
 import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.Transaction;
+import dev.ducklift.ducklake.write.TypePromotion;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,8 +51,6 @@ import java.util.stream.Collectors;
  * staged row ids are distinct spares its children the de-duplication.
  */
 final class LoadWriter {
-  private static final List<String> SIGNED = List.of("int8", "int16", "int32", "int64");
-  private static final List<String> FLOATS = List.of("float32", "float64");
 
   final DuckLake lake;
   final Transaction txn;
@@ -194,19 +193,15 @@ final class LoadWriter {
               + load.loadId()
               + " stages it as "
               + want
-              + ", a change DuckLake cannot make (only int8 → int16 → int32 → int64 and"
-              + " float32 → float64 widen)");
+              + ", a change DuckLake cannot make (a column only widens to DuckDB's maximum type of"
+              + " both, such as int32 → int64, decimal → wider decimal or float64, timestamp →"
+              + " timestamptz)");
     }
     return true;
   }
 
   private static boolean widens(String from, String to) {
-    int fs = SIGNED.indexOf(from);
-    int ts = SIGNED.indexOf(to);
-    if (fs >= 0 && ts > fs) {
-      return true;
-    }
-    return FLOATS.indexOf(from) == 0 && FLOATS.indexOf(to) == 1;
+    return TypePromotion.allowed(from, to);
   }
 
   // ---------------------------------------------------------------- dispositions

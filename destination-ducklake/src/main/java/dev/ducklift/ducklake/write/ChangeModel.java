@@ -305,7 +305,7 @@ final class ChangeModel {
               + c.typeName()
               + " to "
               + to.ducklakeName()
-              + ": DuckLake only widens integers and floats");
+              + ": DuckLake only widens a column to DuckDB's maximum type of both");
     }
     replaceColumn(t, c, c.withType(to.ducklakeName()));
   }
