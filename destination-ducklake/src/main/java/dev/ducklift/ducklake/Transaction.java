@@ -94,8 +94,9 @@ public final class Transaction implements AutoCloseable {
   }
 
   /**
-   * Widens a column's type: {@code int8 → int16 → int32 → int64}, the unsigned chain, an unsigned
-   * type to a wider signed one, {@code float32 → float64}.
+   * Widens a column's type to one that is DuckDB's max type of the old and the new type, as the
+   * official extension allows ({@code int32 → int64}, {@code int32 → decimal(12,2)}, {@code float32
+   * → float64}, {@code timestamp → timestamptz}, ...), or along the unsigned chain.
    *
    * @throws DuckLakeException for any other change
    */

@@ -2,6 +2,7 @@ package dev.ducklift.jdbc;
 
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.SchemaContract;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.DataType;
 import java.math.BigDecimal;
@@ -41,6 +42,7 @@ public final class JdbcTable {
   private final List<String> excludeColumns;
   private final List<String> primaryKey;
   private final WriteDisposition writeDisposition;
+  private final SchemaContract schemaContract;
   private final CursorMode cursorMode;
   private final String cursorColumn;
   private final String incrementingColumn;
@@ -63,6 +65,7 @@ public final class JdbcTable {
     this.excludeColumns = List.copyOf(b.excludeColumns);
     this.primaryKey = List.copyOf(b.primaryKey);
     this.writeDisposition = b.writeDisposition;
+    this.schemaContract = b.schemaContract;
     this.cursorMode = b.cursorMode;
     this.cursorColumn = b.cursorColumn;
     this.incrementingColumn = b.incrementingColumn;
@@ -147,6 +150,14 @@ public final class JdbcTable {
     return writeDisposition;
   }
 
+  /**
+   * What happens when the table's columns change between runs ({@code null}: {@code evolve}); see
+   * the README's "Upstream schema changes".
+   */
+  public SchemaContract schemaContract() {
+    return schemaContract;
+  }
+
   /** The incremental mode, or {@code null} for a full read every run. */
   public CursorMode cursorMode() {
     return cursorMode;
@@ -214,6 +225,7 @@ public final class JdbcTable {
     b.excludeColumns = new ArrayList<>(excludeColumns);
     b.primaryKey = new ArrayList<>(primaryKey);
     b.writeDisposition = writeDisposition;
+    b.schemaContract = schemaContract;
     b.cursorMode = cursorMode;
     b.cursorColumn = cursorColumn;
     b.incrementingColumn = incrementingColumn;
@@ -252,6 +264,7 @@ public final class JdbcTable {
     private List<String> excludeColumns = new ArrayList<>();
     private List<String> primaryKey = new ArrayList<>();
     private WriteDisposition writeDisposition;
+    private SchemaContract schemaContract;
     private CursorMode cursorMode;
     private String cursorColumn;
     private String incrementingColumn;
@@ -328,6 +341,15 @@ public final class JdbcTable {
 
     public Builder writeDisposition(WriteDisposition disposition) {
       this.writeDisposition = disposition;
+      return this;
+    }
+
+    /**
+     * The schema contract for changes of the table's columns between runs (default {@code evolve}):
+     * {@code freeze} fails the run before anything is staged.
+     */
+    public Builder schemaContract(SchemaContract contract) {
+      this.schemaContract = contract;
       return this;
     }
 

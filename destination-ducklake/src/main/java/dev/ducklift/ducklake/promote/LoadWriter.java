@@ -5,6 +5,7 @@ import static dev.ducklift.ducklake.promote.Sql.literal;
 import static dev.ducklift.ducklake.promote.Sql.quote;
 
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.LoadNotPromotableException;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
@@ -21,6 +22,7 @@ import dev.ducklift.ducklake.LakeType;
 import dev.ducklift.ducklake.LogicalConflictException;
 import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.Transaction;
+import dev.ducklift.ducklake.write.TypePromotion;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,8 +52,6 @@ import java.util.stream.Collectors;
  * staged row ids are distinct spares its children the de-duplication.
  */
 final class LoadWriter {
-  private static final List<String> SIGNED = List.of("int8", "int16", "int32", "int64");
-  private static final List<String> FLOATS = List.of("float32", "float64");
 
   private final DuckLake lake;
   private final Transaction txn;
@@ -161,14 +161,20 @@ final class LoadWriter {
         continue;
       }
       String want = type.ducklakeName();
-      if (have.equals(want) || widens(want, have)) {
+      if (have.equals(want)) {
         continue;
       }
-      if (widens(have, want)) {
-        txn.promoteColumn(name, c.name(), (LakeType.Primitive) type);
+      // the lake column takes the max type of both, when DuckLake allows changing to it
+      String max = TypePromotion.maxType(have, want).orElse(null);
+      if (max != null && max.equals(have)) {
         continue;
       }
-      throw new DuckliftException(
+      if (max != null && TypePromotion.allowed(have, max)) {
+        txn.promoteColumn(name, c.name(), LakeType.primitive(max));
+        continue;
+      }
+      throw new LoadNotPromotableException(
+          load.loadId(),
           "Table "
               + name
               + ": column "
@@ -179,19 +185,10 @@ final class LoadWriter {
               + load.loadId()
               + " stages it as "
               + want
-              + ", a change DuckLake cannot make (only int8 → int16 → int32 → int64 and"
-              + " float32 → float64 widen)");
+              + ", and DuckLake cannot change a column between these types (a column changes"
+              + " only to a type that holds both, such as int32 -> int64 or decimal(12,2))");
     }
     return true;
-  }
-
-  private static boolean widens(String from, String to) {
-    int fs = SIGNED.indexOf(from);
-    int ts = SIGNED.indexOf(to);
-    if (fs >= 0 && ts > fs) {
-      return true;
-    }
-    return FLOATS.indexOf(from) == 0 && FLOATS.indexOf(to) == 1;
   }
 
   // ---------------------------------------------------------------- dispositions

@@ -325,7 +325,7 @@ public final class TransactionState {
               + c.typeName()
               + " to "
               + to.ducklakeName()
-              + ": DuckLake only widens integers and floats");
+              + ": DuckLake changes a column only to a type that holds both (DuckDB's max type)");
     }
     replaceColumn(t, c, c.withType(to.ducklakeName()));
   }

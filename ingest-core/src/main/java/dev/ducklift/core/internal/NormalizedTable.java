@@ -19,7 +19,7 @@ public final class NormalizedTable {
   public static final class ColumnState {
     final String name;
     DataType type;
-    final boolean nullable;
+    boolean nullable;
     final int index;
 
     ColumnState(String name, DataType type, boolean nullable, int index) {

@@ -303,6 +303,7 @@ public final class Reflector {
             .tableName(table.destinationTable() != null ? table.destinationTable() : resourceName)
             .primaryKey(primaryKey.stream().map(k -> byName.get(k).key()).toList())
             .writeDisposition(disposition)
+            .schemaContract(table.schemaContract())
             .incremental(incremental)
             // Rows are flat; a JSON document or an array stays one JSON value.
             .maxNestingDepth(0);
