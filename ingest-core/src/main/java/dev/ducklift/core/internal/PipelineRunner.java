@@ -561,7 +561,8 @@ public final class PipelineRunner {
               0,
               run.discarded(),
               null,
-              manifest.schemaChanges(),
+              // nothing was promoted, so nothing changed: the next load with rows reports them
+              List.of(),
               durations,
               "nothing to load"));
       return null;
