@@ -1,6 +1,8 @@
 package dev.ducklift.rest;
 
 import dev.ducklift.core.Incremental;
+import dev.ducklift.core.MergeHints;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,10 @@ import java.util.Locale;
  * @param rowOrder the order in which the API returns records by cursor, enabling early stop
  * @param includeFromParent parent fields copied into each child record as {@code _<parent>_<field>}
  * @param processingSteps filters and maps applied to each record, in order
+ * @param merge merge hints (strategy, merge key, hard delete, dedup order, SCD2 options), or {@code
+ *     null} when unset
+ * @param partitionBy the root table's partition keys ({@code column} or {@code transform(column)}),
+ *     or {@code null} when unset
  */
 public record RestResourceConfig(
     String name,
@@ -30,7 +36,9 @@ public record RestResourceConfig(
     Incremental incremental,
     RowOrder rowOrder,
     List<String> includeFromParent,
-    List<ProcessingStep> processingSteps) {
+    List<ProcessingStep> processingSteps,
+    List<PartitionField> partitionBy,
+    MergeHints merge) {
 
   /**
    * The order of records by cursor, as the API returns them. With {@code ASC} the resource stops at
@@ -50,6 +58,7 @@ public record RestResourceConfig(
     primaryKey = primaryKey == null ? null : List.copyOf(primaryKey);
     includeFromParent = List.copyOf(includeFromParent == null ? List.of() : includeFromParent);
     processingSteps = List.copyOf(processingSteps == null ? List.of() : processingSteps);
+    partitionBy = partitionBy == null ? null : List.copyOf(partitionBy);
   }
 
   public static Builder builder(String name) {
@@ -71,6 +80,8 @@ public record RestResourceConfig(
     b.rowOrder = rowOrder;
     b.includeFromParent.addAll(includeFromParent);
     b.processingSteps.addAll(processingSteps);
+    b.partitionBy = partitionBy;
+    b.merge = merge;
     return b;
   }
 
@@ -90,7 +101,9 @@ public record RestResourceConfig(
         incremental != null ? incremental : defaults.incremental,
         rowOrder != null ? rowOrder : defaults.rowOrder,
         !includeFromParent.isEmpty() ? includeFromParent : defaults.includeFromParent,
-        !processingSteps.isEmpty() ? processingSteps : defaults.processingSteps);
+        !processingSteps.isEmpty() ? processingSteps : defaults.processingSteps,
+        partitionBy != null ? partitionBy : defaults.partitionBy,
+        merge != null ? merge : defaults.merge);
   }
 
   /** Builds a {@link RestResourceConfig}. Not thread-safe. */
@@ -104,6 +117,8 @@ public record RestResourceConfig(
     private RowOrder rowOrder;
     private final List<String> includeFromParent = new ArrayList<>();
     private final List<ProcessingStep> processingSteps = new ArrayList<>();
+    private List<PartitionField> partitionBy;
+    private MergeHints merge;
 
     private Builder(String name) {
       this.name = name;
@@ -156,8 +171,27 @@ public record RestResourceConfig(
       return this;
     }
 
+    /** Sets the merge hints; columns are named by their record paths, like the primary key. */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints;
+      return this;
+    }
+
     public Builder processingStep(ProcessingStep step) {
       this.processingSteps.add(step);
+      return this;
+    }
+
+    /**
+     * The root table's partition keys: {@code column} or {@code transform(column)} with {@code
+     * identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     */
+    public Builder partitionBy(String... keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = List.copyOf(fields);
       return this;
     }
 
@@ -171,7 +205,9 @@ public record RestResourceConfig(
           incremental,
           rowOrder,
           includeFromParent,
-          processingSteps);
+          processingSteps,
+          partitionBy,
+          merge);
     }
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.ResourceSpec;
 import dev.ducklift.core.SchemaContract;
 import dev.ducklift.core.internal.NormalizedTable.ColumnState;
@@ -14,6 +15,7 @@ import dev.ducklift.core.internal.NormalizedTable.FieldNode;
 import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.schema.TableSchema;
+import dev.ducklift.core.spi.EpochValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -201,6 +203,18 @@ public final class Normalizer {
   /** The normalized primary key columns of the root table. */
   public List<String> primaryKeyColumns() {
     return List.of(primaryKeyNames);
+  }
+
+  /**
+   * The root table's partition keys with their columns named as the table's columns (keys may be
+   * given as source names or paths, as primary keys).
+   */
+  public List<PartitionField> partitionFields() {
+    List<PartitionField> out = new ArrayList<>();
+    for (PartitionField f : spec.partitionBy()) {
+      out.add(f.withColumn(columnOfPath(f.column())));
+    }
+    return out;
   }
 
   /** The root table's name. */
@@ -457,6 +471,10 @@ public final class Normalizer {
     }
     if (value instanceof List<?> || value instanceof JsonNode || value instanceof Object[]) {
       if (isEmptyArray(value)) {
+        // kept as [] where the resource declares a JSON column (a database array, a document)
+        if (table == root && declaredJson(node.columnName)) {
+          putScalar(table, slot, node, value);
+        }
         return;
       }
       if (level + 1 <= maxDepth) {
@@ -473,6 +491,11 @@ public final class Normalizer {
       return;
     }
     putScalar(table, slot, node, value);
+  }
+
+  private boolean declaredJson(String column) {
+    ColumnHint hint = spec.columns().get(column);
+    return hint != null && hint.type() != null && hint.type().kind() == DataType.Kind.JSON;
   }
 
   private static boolean isEmptyArray(Object value) {
@@ -852,13 +875,13 @@ public final class Normalizer {
         return NO_FIT;
       case TIMESTAMPTZ:
         if (v instanceof OffsetDateTime t) {
-          return micros(t.toEpochSecond(), t.getNano());
+          return EpochValues.epochMicros(t);
         }
         if (v instanceof Instant t) {
-          return micros(t.getEpochSecond(), t.getNano());
+          return EpochValues.epochMicros(t);
         }
         if (v instanceof ZonedDateTime t) {
-          return micros(t.toEpochSecond(), t.getNano());
+          return EpochValues.epochMicros(t.toOffsetDateTime());
         }
         if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.TIMESTAMPTZ) {
           return temporal.epochMicros();
@@ -866,7 +889,7 @@ public final class Normalizer {
         return NO_FIT;
       case TIMESTAMP:
         if (v instanceof LocalDateTime t) {
-          return micros(t.toEpochSecond(java.time.ZoneOffset.UTC), t.getNano());
+          return EpochValues.epochMicros(t);
         }
         if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.TIMESTAMP) {
           return temporal.epochMicros();
@@ -874,7 +897,7 @@ public final class Normalizer {
         return NO_FIT;
       case DATE:
         if (v instanceof LocalDate d) {
-          return (int) d.toEpochDay();
+          return EpochValues.epochDays(d);
         }
         if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.DATE) {
           return temporal.epochDays();
@@ -915,10 +938,6 @@ public final class Normalizer {
       default:
         return NO_FIT;
     }
-  }
-
-  private static Long micros(long seconds, int nanos) {
-    return seconds * 1_000_000L + nanos / 1000;
   }
 
   private static Object integral(Object v, long min, long max) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.Incremental;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.Secret;
 import dev.ducklift.core.SecretResolver;
 import dev.ducklift.core.WriteDisposition;
@@ -353,19 +354,21 @@ public final class RestConfigReader {
     if (n.isTextual() && !defaults) {
       return RestResourceConfig.builder(n.asText()).path(n.asText()).build();
     }
-    check(
-        n,
-        f,
-        Set.of(
-            "name",
-            "endpoint",
-            "table_name",
-            "primary_key",
-            "write_disposition",
-            "incremental",
-            "row_order",
-            "include_from_parent",
-            "processing_steps"));
+    Set<String> keys =
+        new java.util.HashSet<>(
+            Set.of(
+                "name",
+                "endpoint",
+                "table_name",
+                "primary_key",
+                "write_disposition",
+                "incremental",
+                "row_order",
+                "include_from_parent",
+                "processing_steps",
+                "partition_by"));
+    keys.addAll(MergeHints.CONFIG_KEYS);
+    check(n, f, keys);
     String name = defaults ? null : text(required(n, "name", f), f + ".name");
     RestResourceConfig.Builder b =
         defaults ? RestResourceConfig.defaults() : RestResourceConfig.builder(name);
@@ -390,6 +393,9 @@ public final class RestConfigReader {
     if (n.has("incremental")) {
       b.incremental(incremental(n.get("incremental"), f + ".incremental"));
     }
+    if (MergeHints.CONFIG_KEYS.stream().anyMatch(n::has)) {
+      b.merge(MergeHints.fromConfig(n, f));
+    }
     if (n.has("row_order")) {
       b.rowOrder(
           enumValue(
@@ -398,6 +404,13 @@ public final class RestConfigReader {
     if (n.has("include_from_parent")) {
       strings(n.get("include_from_parent"), f + ".include_from_parent")
           .forEach(b::includeFromParent);
+    }
+    if (n.has("partition_by")) {
+      try {
+        b.partitionBy(strings(n.get("partition_by"), f + ".partition_by").toArray(String[]::new));
+      } catch (DuckliftException e) {
+        throw error(f + ".partition_by", e.getMessage());
+      }
     }
     if (n.has("processing_steps")) {
       JsonNode steps = n.get("processing_steps");
