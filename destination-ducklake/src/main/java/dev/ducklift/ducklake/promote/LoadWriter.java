@@ -5,6 +5,7 @@ import static dev.ducklift.ducklake.promote.Sql.literal;
 import static dev.ducklift.ducklake.promote.Sql.quote;
 
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.LoadNotPromotableException;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
@@ -175,14 +176,20 @@ final class LoadWriter {
         continue;
       }
       String want = type.ducklakeName();
-      if (have.equals(want) || widens(want, have)) {
+      if (have.equals(want)) {
         continue;
       }
-      if (widens(have, want)) {
-        txn.promoteColumn(name, c.name(), (LakeType.Primitive) type);
+      // the lake column takes the max type of both, when DuckLake allows changing to it
+      String max = TypePromotion.maxType(have, want).orElse(null);
+      if (max != null && max.equals(have)) {
         continue;
       }
-      throw new DuckliftException(
+      if (max != null && TypePromotion.allowed(have, max)) {
+        txn.promoteColumn(name, c.name(), LakeType.primitive(max));
+        continue;
+      }
+      throw new LoadNotPromotableException(
+          load.loadId(),
           "Table "
               + name
               + ": column "
@@ -193,15 +200,10 @@ final class LoadWriter {
               + load.loadId()
               + " stages it as "
               + want
-              + ", a change DuckLake cannot make (a column only widens to DuckDB's maximum type of"
-              + " both, such as int32 → int64, decimal → wider decimal or float64, timestamp →"
-              + " timestamptz)");
+              + ", and DuckLake cannot change a column between these types (a column changes"
+              + " only to a type that holds both, such as int32 -> int64 or decimal(12,2))");
     }
     return true;
-  }
-
-  private static boolean widens(String from, String to) {
-    return TypePromotion.allowed(from, to);
   }
 
   // ---------------------------------------------------------------- dispositions

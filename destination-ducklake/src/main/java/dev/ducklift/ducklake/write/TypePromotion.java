@@ -3,6 +3,7 @@ package dev.ducklift.ducklake.write;
 import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.schema.TypeWidening;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,6 +43,25 @@ public final class TypePromotion {
         && target != null
         && TypeWidening.allowed(source, target)
         && TypeWidening.keepsValues(source, target);
+  }
+
+  /**
+   * The DuckLake type both {@code a} and {@code b} widen to (one of them, or a third such as {@code
+   * decimal(12,2)} for {@code int32} and {@code decimal(10,2)}), or empty when there is none.
+   */
+  public static Optional<String> maxType(String a, String b) {
+    if (a.equals(b)) {
+      return Optional.of(a);
+    }
+    DataType x = dataType(a);
+    DataType y = dataType(b);
+    if (x != null && y != null) {
+      return TypeWidening.max(x, y).map(DataType::ducklakeType);
+    }
+    if (allowed(a, b)) {
+      return Optional.of(b);
+    }
+    return allowed(b, a) ? Optional.of(a) : Optional.empty();
   }
 
   /** The normalized column type of a primitive DuckLake type, or {@code null} if there is none. */

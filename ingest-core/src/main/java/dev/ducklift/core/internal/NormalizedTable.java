@@ -20,7 +20,7 @@ public final class NormalizedTable {
   public static final class ColumnState {
     final String name;
     DataType type;
-    final boolean nullable;
+    boolean nullable;
     final int index;
 
     /**

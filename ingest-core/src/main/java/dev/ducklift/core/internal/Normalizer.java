@@ -108,6 +108,7 @@ public final class Normalizer {
   private final int[] primaryKeyIndexes;
   private final String[] primaryKeyNames;
   private final List<ColumnState> requiredColumns = new ArrayList<>();
+  private final DeclaredColumns declaredColumns;
 
   private final List<NormalizedTable> touched = new ArrayList<>();
   private final List<Object> deferredArrays = new ArrayList<>();
@@ -153,6 +154,10 @@ public final class Normalizer {
     claimSystem(root, TableSchema.LOAD_ID, DataType.TEXT);
     claimSystem(root, TableSchema.ROW_ID, DataType.UUID);
     seed(root, before);
+    if (before == null) {
+      schemaChanges.add("added table " + rootName);
+    }
+    this.declaredColumns = new DeclaredColumns(this, spec, root, before != null);
     for (ColumnHint hint : spec.columns().values()) {
       String name = hint.name();
       ColumnState existing = root.byName.get(name);
@@ -168,10 +173,7 @@ public final class Normalizer {
                   + kind
                   + ", which staging does not support; declare TEXT or JSON instead");
         }
-        if (existing == null) {
-          root.claim(name, null);
-          existing = root.addColumn(name, hint.type(), hint.nullable());
-        }
+        existing = declaredColumns.declare(hint, existing);
       }
       if (!hint.nullable() && existing != null) {
         requiredColumns.add(existing);
@@ -287,6 +289,32 @@ public final class Normalizer {
   /** Schema changes made so far in this load, in order. */
   public List<String> schemaChanges() {
     return schemaChanges;
+  }
+
+  /**
+   * Reports (or, under {@code freeze}, rejects) the declared columns of the last finished load that
+   * the source no longer declares; see {@link DeclaredColumns#sourceChanges}.
+   *
+   * @param previous the declared column names of the last finished load, in order
+   * @param declared this load's declared columns, in order
+   */
+  public void declaredColumnsChanged(List<String> previous, List<Column> declared) {
+    declaredColumns.sourceChanges(previous.isEmpty() ? null : previousRoot(), previous, declared);
+  }
+
+  private TableSchema previousRoot() {
+    return previous.get(root.name);
+  }
+
+  /** The record field of the root table's key {@code key}, created when not seen yet. */
+  FieldNode rootField(String key) {
+    FieldNode node = root.rootNode.child(key);
+    return node != null ? node : newField(root, root.rootNode, key);
+  }
+
+  /** Claims {@code name} in {@code table} for the variant column of {@code column}. */
+  void claimVariant(NormalizedTable table, String name, String column) {
+    claim(table, name, "<variant of " + column + ">");
   }
 
   /** Records dropped by {@code discard_row}. */
