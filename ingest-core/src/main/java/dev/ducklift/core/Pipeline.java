@@ -169,6 +169,22 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops staged loads that were never promoted: every one, or only the load {@code loadId}. This
+   * is the way out when a staged load cannot be promoted ({@link LoadNotPromotableException}),
+   * which would otherwise fail every run. Nothing is lost: a load that was not promoted committed
+   * nothing, so the next run reads its rows again from the last committed watermark (a load the
+   * destination did commit has its watermark restored from there). Call it while no run of this
+   * pipeline is going on.
+   *
+   * @param loadId the load to drop, or {@code null} for all pending loads
+   * @return the ids of the dropped loads, in staging order
+   * @throws DuckliftException when {@code loadId} is given but no such load is staged
+   */
+  public List<String> discardPendingLoads(String loadId) {
+    return PipelineRunner.discardPending(workingDirectory, name, loadId);
+  }
+
   /** Asks a running {@link #run()} to stop after the current page; the run then fails. */
   public void cancel() {
     cancelled = true;

@@ -1,6 +1,7 @@
 package dev.ducklift.core;
 
 import dev.ducklift.core.spi.PromoteResult;
+import java.util.List;
 
 /**
  * Receives progress events of a pipeline run: pages, staged rows, checkpoints, promotes and the end
@@ -48,6 +49,13 @@ public interface PipelineListener {
 
   /** A promoted load was recorded in the local state and its staged rows dropped. */
   default void loadFinished(String resourceName, String loadId) {}
+
+  /**
+   * A promoted load changed the schema: tables created, columns added, widened or renamed in the
+   * source, variant columns created, columns no longer in the source ({@code "added column
+   * orders.tier VARCHAR"}, as in {@link TableRunResult#schemaChanges()}).
+   */
+  default void schemaChanged(String resourceName, String loadId, List<String> changes) {}
 
   /**
    * A resource failed. The run goes on with the other resources and, once they are done, fails with

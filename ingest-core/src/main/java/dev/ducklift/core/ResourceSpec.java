@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param maxNestingDepth how deep nested objects flatten into columns before the rest is kept as
  *     JSON
  * @param schemaContract what happens with values that do not fit the schema
+ * @param normalization naming, naive timestamps and JSON numbers (defaults to {@link
+ *     Normalization#DEFAULT})
  * @param partitionBy the root table's partition keys, empty for no opinion (a table keeps the
  *     partitioning its catalog records); a non-empty hint that differs from the table's current
  *     partitioning changes it
@@ -36,6 +38,7 @@ public record ResourceSpec(
     Map<String, ColumnHint> columns,
     int maxNestingDepth,
     SchemaContract schemaContract,
+    Normalization normalization,
     List<PartitionField> partitionBy,
     MergeHints merge) {
 
@@ -74,6 +77,7 @@ public record ResourceSpec(
       throw new IllegalArgumentException("Max nesting depth must be >= 0: " + maxNestingDepth);
     }
     schemaContract = schemaContract == null ? SchemaContract.EVOLVE : schemaContract;
+    normalization = normalization == null ? Normalization.DEFAULT : normalization;
     partitionBy = List.copyOf(partitionBy == null ? List.of() : partitionBy);
     for (int i = 0; i < partitionBy.size(); i++) {
       for (int j = 0; j < i; j++) {
@@ -119,6 +123,7 @@ public record ResourceSpec(
     b.columns = new LinkedHashMap<>(columns);
     b.maxNestingDepth = maxNestingDepth;
     b.schemaContract = schemaContract;
+    b.normalization = normalization;
     b.partitionBy = new ArrayList<>(partitionBy);
     b.merge = merge;
     return b;
@@ -134,6 +139,7 @@ public record ResourceSpec(
     private Map<String, ColumnHint> columns = new LinkedHashMap<>();
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private SchemaContract schemaContract = SchemaContract.EVOLVE;
+    private Normalization normalization = Normalization.DEFAULT;
     private List<PartitionField> partitionBy = new ArrayList<>();
     private MergeHints merge = MergeHints.NONE;
 
@@ -181,6 +187,32 @@ public record ResourceSpec(
       return this;
     }
 
+    public Builder normalization(Normalization normalization) {
+      this.normalization = normalization;
+      return this;
+    }
+
+    /** Field names as they are ({@code direct}) or snake_case (the default). */
+    public Builder naming(Normalization.Naming naming) {
+      this.normalization = normalization.withNaming(naming);
+      return this;
+    }
+
+    /**
+     * The zone naive timestamps are read in when they meet a {@code TIMESTAMPTZ} column (default
+     * UTC); {@code null} keeps naive and offset timestamps in separate columns.
+     */
+    public Builder naiveTimestamps(java.time.ZoneId zone) {
+      this.normalization = normalization.withNaiveTimestamps(zone);
+      return this;
+    }
+
+    /** How a JSON source reads numbers with a fraction or exponent (default {@code DOUBLE}). */
+    public Builder jsonNumbers(Normalization.JsonNumbers jsonNumbers) {
+      this.normalization = normalization.withJsonNumbers(jsonNumbers);
+      return this;
+    }
+
     /**
      * The root table's partition keys, each a column or {@code transform(column)} with {@code
      * identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
@@ -217,6 +249,7 @@ public record ResourceSpec(
           columns,
           maxNestingDepth,
           schemaContract,
+          normalization,
           partitionBy,
           merge);
     }

@@ -4,6 +4,7 @@ import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.PartitionField;
+import dev.ducklift.core.SchemaContract;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.DataType;
 import java.math.BigDecimal;
@@ -43,6 +44,7 @@ public final class JdbcTable {
   private final List<String> excludeColumns;
   private final List<String> primaryKey;
   private final WriteDisposition writeDisposition;
+  private final SchemaContract schemaContract;
   private final MergeHints merge;
   private final CursorMode cursorMode;
   private final String cursorColumn;
@@ -67,6 +69,7 @@ public final class JdbcTable {
     this.excludeColumns = List.copyOf(b.excludeColumns);
     this.primaryKey = List.copyOf(b.primaryKey);
     this.writeDisposition = b.writeDisposition;
+    this.schemaContract = b.schemaContract;
     this.merge = b.merge;
     this.cursorMode = b.cursorMode;
     this.cursorColumn = b.cursorColumn;
@@ -163,6 +166,14 @@ public final class JdbcTable {
     return writeDisposition;
   }
 
+  /**
+   * What happens when the table's columns change between runs ({@code null}: {@code evolve}); see
+   * the README's "Upstream schema changes".
+   */
+  public SchemaContract schemaContract() {
+    return schemaContract;
+  }
+
   /** The incremental mode, or {@code null} for a full read every run. */
   public CursorMode cursorMode() {
     return cursorMode;
@@ -230,6 +241,7 @@ public final class JdbcTable {
     b.excludeColumns = new ArrayList<>(excludeColumns);
     b.primaryKey = new ArrayList<>(primaryKey);
     b.writeDisposition = writeDisposition;
+    b.schemaContract = schemaContract;
     b.merge = merge;
     b.cursorMode = cursorMode;
     b.cursorColumn = cursorColumn;
@@ -270,6 +282,7 @@ public final class JdbcTable {
     private List<String> excludeColumns = new ArrayList<>();
     private List<String> primaryKey = new ArrayList<>();
     private WriteDisposition writeDisposition;
+    private SchemaContract schemaContract;
     private MergeHints merge = MergeHints.NONE;
     private CursorMode cursorMode;
     private String cursorColumn;
@@ -354,6 +367,15 @@ public final class JdbcTable {
 
     public Builder writeDisposition(WriteDisposition disposition) {
       this.writeDisposition = disposition;
+      return this;
+    }
+
+    /**
+     * The schema contract for changes of the table's columns between runs (default {@code evolve}):
+     * {@code freeze} fails the run before anything is staged.
+     */
+    public Builder schemaContract(SchemaContract contract) {
+      this.schemaContract = contract;
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.ducklift.jdbc;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.MergeHints;
+import dev.ducklift.core.SchemaContract;
 import dev.ducklift.core.SecretResolver;
 import dev.ducklift.core.Source;
 import dev.ducklift.core.WriteDisposition;
@@ -85,6 +86,7 @@ public final class SqlDatabaseSourceFactory implements SourceFactory {
           "exclude_columns",
           "primary_key",
           "write_disposition",
+          "schema_contract",
           "cursor",
           "column_types",
           "split",
@@ -205,6 +207,10 @@ public final class SqlDatabaseSourceFactory implements SourceFactory {
     String disposition = text(node, "write_disposition", where, false);
     if (disposition != null) {
       b.writeDisposition(WriteDisposition.fromConfigName(disposition));
+    }
+    String contract = text(node, "schema_contract", where, false);
+    if (contract != null) {
+      b.schemaContract(SchemaContract.fromConfigName(contract));
     }
     b.merge(MergeHints.fromConfig(node, where));
     JsonNode cursor = node.path("cursor");

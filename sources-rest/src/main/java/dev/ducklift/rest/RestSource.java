@@ -144,7 +144,7 @@ public final class RestSource implements Source {
     List<Resource> result = new ArrayList<>();
     for (RestResourceConfig c : configs) {
       ResourcePlan plan = planOf(c, byName, plans, 0);
-      ResourceSpec spec =
+      ResourceSpec.Builder builder =
           ResourceSpec.builder(c.name())
               .tableName(c.tableName())
               .primaryKey(c.primaryKey() == null ? List.of() : c.primaryKey())
@@ -152,7 +152,9 @@ public final class RestSource implements Source {
               .incremental(c.incremental())
               .merge(c.merge())
               .partitionBy(c.partitionBy() == null ? List.of() : c.partitionBy())
-              .build();
+              .normalization(c.normalization());
+      c.columns().values().forEach(builder::column);
+      ResourceSpec spec = builder.build();
       result.add(new RestResource(spec, plan, client, transport, listener));
     }
     return List.copyOf(result);

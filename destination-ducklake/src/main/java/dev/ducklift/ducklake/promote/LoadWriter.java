@@ -5,6 +5,7 @@ import static dev.ducklift.ducklake.promote.Sql.literal;
 import static dev.ducklift.ducklake.promote.Sql.quote;
 
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.LoadNotPromotableException;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
@@ -21,6 +22,7 @@ import dev.ducklift.ducklake.LakeType;
 import dev.ducklift.ducklake.LogicalConflictException;
 import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.Transaction;
+import dev.ducklift.ducklake.write.TypePromotion;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,8 +52,6 @@ import java.util.stream.Collectors;
  * staged row ids are distinct spares its children the de-duplication.
  */
 final class LoadWriter {
-  private static final List<String> SIGNED = List.of("int8", "int16", "int32", "int64");
-  private static final List<String> FLOATS = List.of("float32", "float64");
 
   final DuckLake lake;
   final Transaction txn;
@@ -126,6 +126,9 @@ final class LoadWriter {
     for (StagedTable t : load.tables()) {
       TableName name = TableName.of(schema, t.name());
       boolean existed = ensureTable(name, MergeColumns.lakeSchema(t));
+      if (!t.partitionBy().isEmpty()) {
+        txn.setPartitioning(name, t.partitionBy());
+      }
       results.add(
           switch (t.writeDisposition()) {
             case APPEND -> append(name, t);
@@ -173,14 +176,20 @@ final class LoadWriter {
         continue;
       }
       String want = type.ducklakeName();
-      if (have.equals(want) || widens(want, have)) {
+      if (have.equals(want)) {
         continue;
       }
-      if (widens(have, want)) {
-        txn.promoteColumn(name, c.name(), (LakeType.Primitive) type);
+      // the lake column takes the max type of both, when DuckLake allows changing to it
+      String max = TypePromotion.maxType(have, want).orElse(null);
+      if (max != null && max.equals(have)) {
         continue;
       }
-      throw new DuckliftException(
+      if (max != null && TypePromotion.allowed(have, max)) {
+        txn.promoteColumn(name, c.name(), LakeType.primitive(max));
+        continue;
+      }
+      throw new LoadNotPromotableException(
+          load.loadId(),
           "Table "
               + name
               + ": column "
@@ -191,19 +200,10 @@ final class LoadWriter {
               + load.loadId()
               + " stages it as "
               + want
-              + ", a change DuckLake cannot make (only int8 → int16 → int32 → int64 and"
-              + " float32 → float64 widen)");
+              + ", and DuckLake cannot change a column between these types (a column changes"
+              + " only to a type that holds both, such as int32 -> int64 or decimal(12,2))");
     }
     return true;
-  }
-
-  private static boolean widens(String from, String to) {
-    int fs = SIGNED.indexOf(from);
-    int ts = SIGNED.indexOf(to);
-    if (fs >= 0 && ts > fs) {
-      return true;
-    }
-    return FLOATS.indexOf(from) == 0 && FLOATS.indexOf(to) == 1;
   }
 
   // ---------------------------------------------------------------- dispositions
@@ -246,7 +246,18 @@ final class LoadWriter {
       note = c.note();
       String lakeKeys =
           Sql.liveRows(
-              work, c.files(), LakeCatalog.scanColumns(lake, name), t.primaryKey(), c.rowFilter());
+              work,
+              c.files(),
+              LakeCatalog.scanColumns(lake, name, true),
+              t.primaryKey(),
+              c.rowFilter());
+      String inlined = temp("inl");
+      if (InlinedKeys.load(lake, name, baseSnapshot, work, t, inlined)) {
+        // rows another writer inlined into the catalog hold keys too
+        String inlinedKeys = "SELECT " + columnList(t.primaryKey()) + " FROM " + inlined;
+        lakeKeys = lakeKeys == null ? inlinedKeys : lakeKeys + " UNION ALL " + inlinedKeys;
+        note += "; keys of inlined rows checked";
+      }
       if (lakeKeys != null) {
         // the staged keys found in the lake, read once; usually few, often none
         String found = temp("k");
@@ -341,11 +352,27 @@ final class LoadWriter {
     long deleted = 0;
     String note = "merge: upserted by " + String.join(", ", t.primaryKey());
     if (existed) {
-      KeyPruning.Pruned files =
-          KeyPruning.prune(
-              work, lake.liveDataFiles(name), t.schema(), t.primaryKey(), batch, "merge");
-      note += "; " + files.note();
-      deleted = txn.deleteWhere(name, work, keyIn(t.primaryKey(), batch), files.ids());
+      List<DataFileInfo> live = lake.liveDataFiles(name);
+      Set<Long> byPartition =
+          PartitionPruning.prunable(lake, name, work, batch, t.primaryKey(), live);
+      List<DataFileInfo> candidates =
+          byPartition.isEmpty()
+              ? live
+              : live.stream().filter(f -> !byPartition.contains(f.dataFileId())).toList();
+      if (!byPartition.isEmpty()) {
+        note +=
+            "; delete search: "
+                + byPartition.size()
+                + " of "
+                + live.size()
+                + " live file(s) pruned by partition values";
+      }
+      if (!candidates.isEmpty()) {
+        KeyPruning.Pruned files =
+            KeyPruning.prune(work, candidates, t.schema(), t.primaryKey(), batch, "merge");
+        note += "; " + files.note();
+        deleted = txn.deleteWhere(name, work, keyIn(t.primaryKey(), batch), files.ids());
+      }
     }
     // a row flagged by hard_delete ends its key (and, through replacedIds, its child rows)
     String rows = batch;
@@ -472,6 +499,21 @@ final class LoadWriter {
             ? "CAST(" + literal(bounds.get(bounds.size() - 1)) + " AS " + types.get(cursor) + ")"
             : null;
 
+    List<String> pinned = new ArrayList<>(keys);
+    if (useCursor) {
+      pinned.add(cursor);
+    }
+    Set<Long> byPartitionIds = PartitionPruning.prunable(lake, name, work, batch, pinned, files);
+    int byPartition = byPartitionIds.size();
+    if (byPartition > 0) {
+      files = files.stream().filter(f -> !byPartitionIds.contains(f.dataFileId())).toList();
+      if (files.isEmpty()) {
+        return new Candidates(
+            files,
+            null,
+            "insert-new: " + byPartition + " live file(s), all pruned by partition values");
+      }
+    }
     StringBuilder values = new StringBuilder();
     for (int f = 0; f < files.size(); f++) {
       DataFileInfo file = files.get(f);
@@ -560,7 +602,20 @@ final class LoadWriter {
               + ")");
     }
     String note;
-    if (byKey == 0 && byCursor == 0 && useCursor) {
+    if (byPartition > 0) {
+      note =
+          "insert-new: "
+              + (files.size() + byPartition)
+              + " live file(s), "
+              + byPartition
+              + " pruned by partition values, "
+              + byKey
+              + " by key statistics, "
+              + byCursor
+              + " by the cursor window, "
+              + kept.size()
+              + " scanned";
+    } else if (byKey == 0 && byCursor == 0 && useCursor) {
       note =
           "insert-new: no file pruned, "
               + files.size()
@@ -601,9 +656,10 @@ final class LoadWriter {
           lake.liveDataFiles(check.table()).stream()
               .filter(f -> f.beginSnapshot() > baseSnapshot)
               .toList();
+      // keys another writer inlined meanwhile are not re-checked (see the README's known limits)
       String lakeKeys =
           Sql.liveRows(
-              work, added, LakeCatalog.scanColumns(lake, check.table()), check.keys(), null);
+              work, added, LakeCatalog.scanColumns(lake, check.table(), true), check.keys(), null);
       if (lakeKeys == null) {
         continue;
       }

@@ -3,6 +3,7 @@ package dev.ducklift.core.internal;
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.ExtractContext;
+import dev.ducklift.core.LoadNotPromotableException;
 import dev.ducklift.core.LocalStateException;
 import dev.ducklift.core.Page;
 import dev.ducklift.core.PipelineListener;
@@ -403,6 +404,26 @@ public final class PipelineRunner {
 
   // ---- pending loads ------------------------------------------------------------------------
 
+  /** See {@link dev.ducklift.core.Pipeline#discardPendingLoads}. */
+  public static List<String> discardPending(Path workingDirectory, String name, String loadId) {
+    List<String> dropped = new ArrayList<>();
+    try (StateStore state = StateStore.open(workingDirectory, name);
+        Staging staging = Staging.open(workingDirectory)) {
+      for (LoadManifest m : staging.pendingLoads()) {
+        if (loadId == null || loadId.equals(m.loadId())) {
+          staging.drop(m.loadId());
+          state.journal(m.loadId(), m.resource(), StateStore.DISCARDED);
+          dropped.add(m.loadId());
+        }
+      }
+    }
+    if (loadId != null && dropped.isEmpty()) {
+      throw new DuckliftException(
+          "Pipeline '" + name + "' has no staged load " + loadId + " in " + workingDirectory);
+    }
+    return dropped;
+  }
+
   private boolean finishPending(
       StateStore state, Staging staging, LoadManifest m, List<TableRunResult> results) {
     listener.pendingLoadResumed(m.resource(), m.loadId());
@@ -466,6 +487,9 @@ public final class PipelineRunner {
       result = destination.promote(load);
     } catch (RuntimeException e) {
       state.journal(m.loadId(), m.resource(), StateStore.STAGED);
+      if (e instanceof LoadNotPromotableException rejected) {
+        throw notPromotable(m, rejected);
+      }
       throw e instanceof DuckliftException d
           ? d
           : new DuckliftException(
@@ -484,8 +508,32 @@ public final class PipelineRunner {
           "Destination '" + destination.name() + "' returned no result for load " + m.loadId());
     }
     listener.loadPromoted(m.resource(), m.loadId(), result);
+    if (!m.schemaChanges().isEmpty()) {
+      listener.schemaChanged(m.resource(), m.loadId(), m.schemaChanges());
+    }
     CrashPoints.reach(CrashPoints.AFTER_PROMOTE_BEFORE_FINISH);
     return result;
+  }
+
+  private LoadNotPromotableException notPromotable(
+      LoadManifest m, LoadNotPromotableException rejected) {
+    return new LoadNotPromotableException(
+        m.loadId(),
+        "Staged load "
+            + m.loadId()
+            + " of resource '"
+            + m.resource()
+            + "' cannot be promoted to destination '"
+            + destination.name()
+            + "': "
+            + rejected.getMessage()
+            + ". Retrying will not help: the load stays staged and fails every run until it is"
+            + " discarded with `ducklift state discard-pending CONFIG --load "
+            + m.loadId()
+            + "` (Java: pipeline.discardPendingLoads(\""
+            + m.loadId()
+            + "\")); its rows are then read again from the last committed watermark",
+        rejected);
   }
 
   private void finish(StateStore state, Staging staging, LoadManifest m) {
@@ -526,6 +574,9 @@ public final class PipelineRunner {
     try (Staging.LoadWriter writer = staging.begin(loadId, startMillis)) {
       run.writer = writer;
       run.normalizer = new Normalizer(spec, loadId, state.schemas(spec.name()), writer);
+      if (resource instanceof TypedResource t) {
+        run.normalizer.declaredColumnsChanged(state.declaredColumns(spec.name()), t.columns());
+      }
       run.cursorColumn =
           spec.incremental() == null
               ? null
@@ -612,7 +663,8 @@ public final class PipelineRunner {
               0,
               run.discarded(),
               null,
-              manifest.schemaChanges(),
+              // nothing was promoted, so nothing changed: the next load with rows reports them
+              List.of(),
               durations,
               "nothing to load"));
       return null;
@@ -621,6 +673,9 @@ public final class PipelineRunner {
     PromoteResult promoted = promote(state, staging, manifest);
     long tf = System.nanoTime();
     finish(state, staging, manifest);
+    if (resource instanceof TypedResource t) {
+      state.saveDeclaredColumns(spec.name(), t.columns().stream().map(c -> c.name()).toList());
+    }
     durations.put("promote", Duration.ofNanos(tf - tp));
     durations.put("finish", Duration.ofNanos(System.nanoTime() - tf));
     results.addAll(

@@ -895,7 +895,8 @@ public final class Staging implements AutoCloseable {
                       + " ALTER COLUMN "
                       + quote(c.name())
                       + " TYPE "
-                      + c.type().duckdbType());
+                      + c.type().duckdbType()
+                      + widening(before, c));
             }
           }
         }
@@ -925,6 +926,24 @@ public final class Staging implements AutoCloseable {
           vectorKinds = VectorAppender.supports(kinds) && VectorAppender.vectorSize() > 0;
         }
         appliedVersion = table.version;
+      }
+
+      /**
+       * How rows already staged change type: naive timestamps and dates becoming {@code
+       * TIMESTAMPTZ} are read in the resource's zone for naive timestamps (DuckDB's own cast would
+       * use the session's time zone); every other widening is DuckDB's cast.
+       */
+      private String widening(DataType before, ColumnState column) {
+        boolean naive =
+            before.kind() == DataType.Kind.TIMESTAMP || before.kind() == DataType.Kind.DATE;
+        if (!naive || column.type().kind() != DataType.Kind.TIMESTAMPTZ) {
+          return "";
+        }
+        return " USING timezone('"
+            + table.naiveZone().replace("'", "''")
+            + "', CAST("
+            + quote(column.name())
+            + " AS TIMESTAMP))";
       }
 
       /**

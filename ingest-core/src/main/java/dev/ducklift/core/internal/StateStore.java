@@ -317,6 +317,35 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
+  /**
+   * The columns a resource declared (a database table's columns, in order) in its last finished
+   * load; empty when unknown.
+   */
+  public List<String> declaredColumns(String resource) {
+    String json = meta.get("declared_columns:" + resource);
+    List<String> result = new ArrayList<>();
+    if (json == null) {
+      return result;
+    }
+    try {
+      JSON.readTree(json).forEach(n -> result.add(n.asText()));
+      return result;
+    } catch (Exception e) {
+      throw new DuckliftException("Corrupt declared columns of resource '" + resource + "'", e);
+    }
+  }
+
+  /** Records the columns a resource declared in a finished load. */
+  public void saveDeclaredColumns(String resource, List<String> columns) {
+    ArrayNode array = JSON.createArrayNode();
+    columns.forEach(array::add);
+    String json = array.toString();
+    if (!json.equals(meta.get("declared_columns:" + resource))) {
+      meta.put("declared_columns:" + resource, json);
+      db.commit();
+    }
+  }
+
   /** The current schema version of a resource (0 before its first finished load). */
   public int schemaVersion(String resource) {
     String json = schemas.get(resource);

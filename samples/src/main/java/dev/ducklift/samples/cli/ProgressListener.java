@@ -5,6 +5,7 @@ import dev.ducklift.core.PipelineListener;
 import dev.ducklift.core.RunResult;
 import dev.ducklift.core.spi.PromoteResult;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -136,6 +137,17 @@ final class ProgressListener implements PipelineListener {
             + " rows inserted, "
             + skipped
             + " duplicates skipped)");
+  }
+
+  @Override
+  public void schemaChanged(String resourceName, String loadId, List<String> changes) {
+    if (mode == Mode.NONE) {
+      return;
+    }
+    clearLine();
+    for (String change : changes) {
+      err.println("progress: " + resourceName + " schema change: " + change);
+    }
   }
 
   @Override

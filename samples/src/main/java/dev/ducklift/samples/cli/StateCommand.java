@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ducklift.core.CursorValue;
+import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.PipelineConfig;
+import dev.ducklift.core.internal.PipelineRunner;
 import dev.ducklift.core.internal.StateStore;
 import dev.ducklift.core.spi.Destination;
 import dev.ducklift.core.spi.PipelineState;
@@ -28,8 +30,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "state",
     mixinStandardHelpOptions = true,
-    description = "Shows or resets a pipeline's watermarks.",
-    subcommands = {StateCommand.Show.class, StateCommand.Reset.class})
+    description = "Shows or resets a pipeline's watermarks; discards a staged load.",
+    subcommands = {StateCommand.Show.class, StateCommand.Reset.class, StateCommand.Discard.class})
 final class StateCommand implements Runnable {
 
   @ParentCommand Main main;
@@ -39,7 +41,7 @@ final class StateCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "Name a sub-command: show or reset");
+        spec.commandLine(), "Name a sub-command: show, reset or discard-pending");
   }
 
   static PipelineConfig load(Main main, Path config) {
@@ -198,6 +200,44 @@ final class StateCommand implements Runnable {
         committed.snapshotId().ifPresent(id -> out.put("snapshot_id", id));
         main.out.println(out.toPrettyString());
       }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "discard-pending",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Drops staged loads that were never promoted (all, or the one given with --load): the way"
+            + " out when a staged load cannot be promoted (exit code 10) and fails every run.",
+        "Nothing is lost: the next run reads the rows again from the last committed watermark."
+      })
+  static final class Discard implements Callable<Integer> {
+    @ParentCommand StateCommand parent;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The pipeline config file.")
+    Path config;
+
+    @Option(
+        names = "--load",
+        paramLabel = "ID",
+        description = "Only this staged load (its id is in the error); default: every one.")
+    String load;
+
+    @Override
+    public Integer call() {
+      Main main = parent.main;
+      PipelineConfig cfg = load(main, config);
+      List<String> dropped;
+      try {
+        dropped = PipelineRunner.discardPending(cfg.workingDirectory(), cfg.name(), load);
+      } catch (DuckliftException e) {
+        throw new CliException(Outcome.USAGE_ERROR, e.getMessage(), e);
+      }
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      out.put("pipeline", cfg.name());
+      dropped.forEach(out.putArray("discarded_loads")::add);
+      main.out.println(out.toPrettyString());
       return 0;
     }
   }

@@ -1,5 +1,7 @@
 package dev.ducklift.samples.orchestrate;
 
+import dev.ducklift.core.LoadNotPromotableException;
+
 /**
  * How a run (or any CLI command) ended, with the process exit code orchestrators see. Codes are
  * stable: schedulers, Airflow and Dagster may branch on them.
@@ -37,6 +39,11 @@ public enum Outcome {
    * The message says what to do; retrying without acting does not help.
    */
   LOCAL_STATE_FAILURE(9),
+  /**
+   * A staged load cannot be promoted and retrying will not help: it fails every run until it is
+   * discarded ({@code ducklift state discard-pending}); its rows are then read again.
+   */
+  LOAD_NOT_PROMOTABLE(10),
   /** Interrupted (Ctrl-C, SIGTERM). */
   INTERRUPTED(130);
 
@@ -63,6 +70,9 @@ public enum Outcome {
   public static Outcome ofRunFailure(Throwable failure) {
     boolean destination = false;
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof LoadNotPromotableException) {
+        return LOAD_NOT_PROMOTABLE;
+      }
       String name = t.getClass().getSimpleName();
       if (name.equals("CommitConflictException") || name.equals("LogicalConflictException")) {
         return COMMIT_CONFLICT;

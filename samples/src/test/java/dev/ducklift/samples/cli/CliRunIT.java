@@ -113,6 +113,56 @@ class CliRunIT {
     assertThat(countInPostgres()).isEqualTo(FIRST_BATCH + 200);
   }
 
+  private void writeRejectingConfig(boolean reject) throws Exception {
+    Files.writeString(
+        dir.resolve("rejecting.yaml"),
+        """
+        name: rejecting
+        working_directory: work/rejecting
+        destination: {type: duckdb_test, file: dest.duckdb, reject: %s}
+        sources:
+          - name: app_db
+            type: sql_database
+            url: "%s"
+            tables:
+              - table: public.%s
+                resource: events
+                cursor: {mode: timestamp, column: created_at}
+        """
+            .formatted(reject, postgres.jdbcUrl(), events));
+  }
+
+  @Test
+  void aLoadTheDestinationCannotPromoteExitsWith10UntilDiscardPendingDropsIt() throws Exception {
+    writeRejectingConfig(true);
+    CliRunner.Result first = CliRunner.run(dir, "run", "rejecting.yaml", "--progress", "none");
+    assertThat(first.code()).as(first.toString()).isEqualTo(10);
+    JsonNode result = JSON.readTree(first.out());
+    assertThat(result.get("status").asText()).isEqualTo("load_not_promotable");
+    String error = result.get("error").asText();
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("ducklift state discard-pending CONFIG --load (\\S+)`")
+            .matcher(error);
+    assertThat(id.find()).as(error).isTrue();
+
+    // the staged load fails every run the same way
+    CliRunner.Result again = CliRunner.run(dir, "run", "rejecting.yaml", "--progress", "none");
+    assertThat(again.code()).as(again.toString()).isEqualTo(10);
+    assertThat(JSON.readTree(again.out()).get("error").asText()).contains(id.group(1));
+
+    CliRunner.Result discarded =
+        CliRunner.run(dir, "state", "discard-pending", "rejecting.yaml", "--load", id.group(1));
+    assertThat(discarded.code()).as(discarded.toString()).isZero();
+    assertThat(JSON.readTree(discarded.out()).get("discarded_loads").toString())
+        .isEqualTo("[\"" + id.group(1) + "\"]");
+
+    writeRejectingConfig(false);
+    CliRunner.Result after = CliRunner.run(dir, "run", "rejecting.yaml", "--progress", "none");
+    assertThat(after.code()).as(after.toString()).isZero();
+    assertThat(JSON.readTree(after.out()).at("/rows_by_table/events").asLong())
+        .isEqualTo(countInPostgres());
+  }
+
   @Test
   void aConfigThatCannotBeReadIsABadConfigAndNothingRuns() throws Exception {
     Files.writeString(dir.resolve("broken.yaml"), "name: broken\nsources: not-a-list\n");

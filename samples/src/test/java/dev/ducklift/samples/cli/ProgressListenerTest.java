@@ -67,6 +67,20 @@ class ProgressListenerTest {
   }
 
   @Test
+  void everySchemaChangeOfAPromotedLoadGetsItsOwnLine() {
+    ProgressListener listener =
+        new ProgressListener(err, ProgressListener.Mode.PLAIN, now::get, 1_000_000_000L);
+    listener.schemaChanged(
+        "customers",
+        "load-2",
+        List.of("added column c.tier VARCHAR", "widened column c.score INTEGER -> BIGINT"));
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly(
+            "progress: customers schema change: added column c.tier VARCHAR",
+            "progress: customers schema change: widened column c.score INTEGER -> BIGINT");
+  }
+
+  @Test
   void noneModePrintsNothing() {
     ProgressListener listener = new ProgressListener(err, ProgressListener.Mode.NONE, now::get, 1L);
     listener.runStarted("events");
