@@ -66,7 +66,13 @@ public final class DuckLake implements AutoCloseable {
 
   /** Opens an existing lake read-only (a DuckDB catalog file is attached read-only). */
   public static DuckLake openReadOnly(CatalogLocation catalog, Path dataPath) {
-    return openExisting(catalog, dataPath, DuckLakeOptions.DEFAULTS, true);
+    return openReadOnly(catalog, dataPath, DuckLakeOptions.DEFAULTS);
+  }
+
+  /** Like {@link #openReadOnly(CatalogLocation, Path)} with options (the busy timeout). */
+  public static DuckLake openReadOnly(
+      CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
+    return openExisting(catalog, dataPath, options, true);
   }
 
   /**
@@ -84,8 +90,9 @@ public final class DuckLake implements AutoCloseable {
   public static DuckLake create(CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
     Objects.requireNonNull(dataPath, "dataPath");
     String path = prepareDataPath(dataPath);
-    CatalogDatabase db = CatalogDatabase.open(catalog, false, options.connectionDecorator());
-    try {
+    CatalogDatabase db =
+        CatalogDatabase.open(catalog, false, options.connectionDecorator(), options.busyTimeout());
+    try (CatalogDatabase.Hold held = db.hold()) {
       if (db.isInitialized()) {
         throw new DuckLakeException("A DuckLake exists already in the catalog " + catalog);
       }
@@ -106,8 +113,9 @@ public final class DuckLake implements AutoCloseable {
   public static DuckLake openOrCreate(
       CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
     Objects.requireNonNull(dataPath, "dataPath");
-    CatalogDatabase db = CatalogDatabase.open(catalog, false, options.connectionDecorator());
-    try {
+    CatalogDatabase db =
+        CatalogDatabase.open(catalog, false, options.connectionDecorator(), options.busyTimeout());
+    try (CatalogDatabase.Hold held = db.hold()) {
       String path = prepareDataPath(dataPath);
       if (!db.isInitialized()) {
         try {
@@ -129,8 +137,10 @@ public final class DuckLake implements AutoCloseable {
 
   private static DuckLake openExisting(
       CatalogLocation catalog, Path dataPath, DuckLakeOptions options, boolean readOnly) {
-    CatalogDatabase db = CatalogDatabase.open(catalog, readOnly, options.connectionDecorator());
-    try {
+    CatalogDatabase db =
+        CatalogDatabase.open(
+            catalog, readOnly, options.connectionDecorator(), options.busyTimeout());
+    try (CatalogDatabase.Hold held = db.hold()) {
       if (!db.isInitialized()) {
         throw new DuckLakeException("The catalog " + catalog + " holds no DuckLake");
       }

@@ -1,6 +1,7 @@
 package dev.ducklift.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * @param writeDisposition how rows land; defaults to {@link WriteDisposition#INSERT_NEW} when there
  *     is a primary key and a cursor, else {@link WriteDisposition#APPEND}
  * @param incremental the incremental cursor, or {@code null}
- * @param columns declared columns, by normalized column name
+ * @param columns declared columns, by normalized column name, in declaration order
  * @param maxNestingDepth how deep nested objects flatten into columns before the rest is kept as
  *     JSON
  * @param schemaContract what happens with values that do not fit the schema
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param partitionBy the root table's partition keys, empty for no opinion (a table keeps the
  *     partitioning its catalog records); a non-empty hint that differs from the table's current
  *     partitioning changes it
+ * @param merge merge strategy, merge key, hard-delete column, dedup order and SCD2 options ({@link
+ *     MergeHints#NONE} by default)
  */
 public record ResourceSpec(
     String name,
@@ -36,7 +39,8 @@ public record ResourceSpec(
     int maxNestingDepth,
     SchemaContract schemaContract,
     Normalization normalization,
-    List<PartitionField> partitionBy) {
+    List<PartitionField> partitionBy,
+    MergeHints merge) {
 
   public static final int DEFAULT_MAX_NESTING_DEPTH = 10;
 
@@ -47,14 +51,19 @@ public record ResourceSpec(
     }
     tableName = tableName == null || tableName.isBlank() ? name : tableName;
     primaryKey = List.copyOf(primaryKey == null ? List.of() : primaryKey);
-    columns = Map.copyOf(columns == null ? Map.of() : columns);
+    // In declaration order: a new table's columns follow it.
+    columns =
+        Collections.unmodifiableMap(new LinkedHashMap<>(columns == null ? Map.of() : columns));
     if (writeDisposition == null) {
       writeDisposition =
           !primaryKey.isEmpty() && incremental != null
               ? WriteDisposition.INSERT_NEW
               : WriteDisposition.APPEND;
     }
-    if ((writeDisposition == WriteDisposition.MERGE
+    merge = merge == null ? MergeHints.NONE : merge;
+    // delete-insert ends rows by merge key; scd2 can tell versions apart by their hash
+    boolean keyless = merge.strategy() != MergeStrategy.UPSERT;
+    if ((writeDisposition == WriteDisposition.MERGE && !keyless
             || writeDisposition == WriteDisposition.INSERT_NEW)
         && primaryKey.isEmpty()) {
       throw new DuckliftException(
@@ -78,6 +87,23 @@ public record ResourceSpec(
         }
       }
     }
+    merge.validate(name, writeDisposition, primaryKey, incremental != null);
+    if (merge.hardDelete() != null) {
+      ColumnHint flag = columns.get(merge.hardDelete());
+      if (flag != null
+          && !flag.nullable()
+          && flag.type() != null
+          && flag.type().kind() != dev.ducklift.core.schema.DataType.Kind.BOOLEAN) {
+        throw new DuckliftException(
+            "Resource '"
+                + name
+                + "': hard_delete column '"
+                + merge.hardDelete()
+                + "' must be boolean or nullable, but is declared "
+                + flag.type().duckdbType()
+                + " NOT NULL (every row would delete its key)");
+      }
+    }
   }
 
   public Optional<Incremental> incrementalCursor() {
@@ -99,6 +125,7 @@ public record ResourceSpec(
     b.schemaContract = schemaContract;
     b.normalization = normalization;
     b.partitionBy = new ArrayList<>(partitionBy);
+    b.merge = merge;
     return b;
   }
 
@@ -114,6 +141,7 @@ public record ResourceSpec(
     private SchemaContract schemaContract = SchemaContract.EVOLVE;
     private Normalization normalization = Normalization.DEFAULT;
     private List<PartitionField> partitionBy = new ArrayList<>();
+    private MergeHints merge = MergeHints.NONE;
 
     private Builder(String name) {
       this.name = name;
@@ -205,6 +233,12 @@ public record ResourceSpec(
       return this;
     }
 
+    /** Sets the merge hints (strategy, merge key, hard delete, dedup order, SCD2 options). */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints;
+      return this;
+    }
+
     public ResourceSpec build() {
       return new ResourceSpec(
           name,
@@ -216,7 +250,8 @@ public record ResourceSpec(
           maxNestingDepth,
           schemaContract,
           normalization,
-          partitionBy);
+          partitionBy,
+          merge);
     }
   }
 }

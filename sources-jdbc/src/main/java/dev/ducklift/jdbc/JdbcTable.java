@@ -2,6 +2,7 @@ package dev.ducklift.jdbc;
 
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.DataType;
@@ -42,6 +43,7 @@ public final class JdbcTable {
   private final List<String> excludeColumns;
   private final List<String> primaryKey;
   private final WriteDisposition writeDisposition;
+  private final MergeHints merge;
   private final CursorMode cursorMode;
   private final String cursorColumn;
   private final String incrementingColumn;
@@ -65,6 +67,7 @@ public final class JdbcTable {
     this.excludeColumns = List.copyOf(b.excludeColumns);
     this.primaryKey = List.copyOf(b.primaryKey);
     this.writeDisposition = b.writeDisposition;
+    this.merge = b.merge;
     this.cursorMode = b.cursorMode;
     this.cursorColumn = b.cursorColumn;
     this.incrementingColumn = b.incrementingColumn;
@@ -145,6 +148,11 @@ public final class JdbcTable {
     return primaryKey;
   }
 
+  /** The merge hints (strategy, merge key, hard delete, dedup order, SCD2 options). */
+  public MergeHints merge() {
+    return merge;
+  }
+
   /** The destination table's partition keys, by source column name (empty: none declared). */
   public List<PartitionField> partitionBy() {
     return partitionBy;
@@ -222,6 +230,7 @@ public final class JdbcTable {
     b.excludeColumns = new ArrayList<>(excludeColumns);
     b.primaryKey = new ArrayList<>(primaryKey);
     b.writeDisposition = writeDisposition;
+    b.merge = merge;
     b.cursorMode = cursorMode;
     b.cursorColumn = cursorColumn;
     b.incrementingColumn = incrementingColumn;
@@ -261,6 +270,7 @@ public final class JdbcTable {
     private List<String> excludeColumns = new ArrayList<>();
     private List<String> primaryKey = new ArrayList<>();
     private WriteDisposition writeDisposition;
+    private MergeHints merge = MergeHints.NONE;
     private CursorMode cursorMode;
     private String cursorColumn;
     private String incrementingColumn;
@@ -333,6 +343,12 @@ public final class JdbcTable {
 
     public Builder primaryKey(List<String> columns) {
       this.primaryKey = new ArrayList<>(columns);
+      return this;
+    }
+
+    /** Sets the merge hints; columns are named as in the table (or the query's result). */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints == null ? MergeHints.NONE : hints;
       return this;
     }
 

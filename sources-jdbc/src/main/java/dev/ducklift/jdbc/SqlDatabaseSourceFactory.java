@@ -2,6 +2,7 @@ package dev.ducklift.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.SecretResolver;
 import dev.ducklift.core.Source;
 import dev.ducklift.core.WriteDisposition;
@@ -158,7 +159,9 @@ public final class SqlDatabaseSourceFactory implements SourceFactory {
   }
 
   private static JdbcTable table(JsonNode node, String where) {
-    keys(node, TABLE_KEYS, where);
+    Set<String> allowed = new java.util.HashSet<>(TABLE_KEYS);
+    allowed.addAll(MergeHints.CONFIG_KEYS);
+    keys(node, allowed, where);
     String table = text(node, "table", where, false);
     String pattern = text(node, "pattern", where, false);
     String query = text(node, "query", where, false);
@@ -203,6 +206,7 @@ public final class SqlDatabaseSourceFactory implements SourceFactory {
     if (disposition != null) {
       b.writeDisposition(WriteDisposition.fromConfigName(disposition));
     }
+    b.merge(MergeHints.fromConfig(node, where));
     JsonNode cursor = node.path("cursor");
     if (!cursor.isMissingNode()) {
       cursor(b, cursor, where + ", cursor");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.PipelineConfig;
 import dev.ducklift.core.Resource;
 import dev.ducklift.core.Secret;
@@ -76,6 +77,7 @@ class SqlDatabaseSourceFactoryIT {
               partition_by: [month(updated_at), day(updated_at)]
             - pattern: public.order_i%
               write_disposition: merge
+              dedup_sort: {line: desc}
             - query: SELECT id, amount FROM orders WHERE id > 1
               resource: big_orders
               primary_key: [id]
@@ -105,6 +107,7 @@ class SqlDatabaseSourceFactoryIT {
             .table(
                 JdbcTable.pattern("public.order_i%")
                     .writeDisposition(WriteDisposition.MERGE)
+                    .merge(MergeHints.builder().dedupSort("line", true).build())
                     .build())
             .table(
                 JdbcTable.query("big_orders", "SELECT id, amount FROM orders WHERE id > 1")
@@ -121,6 +124,8 @@ class SqlDatabaseSourceFactoryIT {
     assertThat(resources.get(0).spec().incremental().initialValue())
         .isEqualTo(CursorValue.parse(CursorValue.Kind.TIMESTAMPTZ, "2023-12-31T00:00:00Z"));
     assertThat(resources.get(1).spec().primaryKey()).containsExactly("order_id", "line");
+    assertThat(resources.get(1).spec().merge().dedupSort())
+        .containsExactly(MergeHints.SortColumn.desc("line"));
     assertThat(resources.get(0).spec().partitionBy())
         .extracting(Object::toString)
         .containsExactly("month(updated_at)", "day(updated_at)");

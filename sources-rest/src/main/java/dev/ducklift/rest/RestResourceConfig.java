@@ -2,6 +2,7 @@ package dev.ducklift.rest;
 
 import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.Incremental;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.Normalization;
 import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
@@ -32,6 +33,8 @@ import java.util.Map;
  *     ({@code utc}); see {@link Normalization}
  * @param jsonNumbers how numbers with a fraction or exponent are read, or {@code null} when unset
  *     ({@code double})
+ * @param merge merge hints (strategy, merge key, hard delete, dedup order, SCD2 options), or {@code
+ *     null} when unset
  * @param partitionBy the root table's partition keys ({@code column} or {@code transform(column)}),
  *     or {@code null} when unset
  */
@@ -49,7 +52,8 @@ public record RestResourceConfig(
     Normalization.Naming naming,
     String naiveTimestamps,
     Normalization.JsonNumbers jsonNumbers,
-    List<PartitionField> partitionBy) {
+    List<PartitionField> partitionBy,
+    MergeHints merge) {
 
   /**
    * The order of records by cursor, as the API returns them. With {@code ASC} the resource stops at
@@ -116,6 +120,7 @@ public record RestResourceConfig(
     b.naiveTimestamps = naiveTimestamps;
     b.jsonNumbers = jsonNumbers;
     b.partitionBy = partitionBy;
+    b.merge = merge;
     return b;
   }
 
@@ -140,7 +145,8 @@ public record RestResourceConfig(
         naming != null ? naming : defaults.naming,
         naiveTimestamps != null ? naiveTimestamps : defaults.naiveTimestamps,
         jsonNumbers != null ? jsonNumbers : defaults.jsonNumbers,
-        partitionBy != null ? partitionBy : defaults.partitionBy);
+        partitionBy != null ? partitionBy : defaults.partitionBy,
+        merge != null ? merge : defaults.merge);
   }
 
   /** Builds a {@link RestResourceConfig}. Not thread-safe. */
@@ -159,6 +165,7 @@ public record RestResourceConfig(
     private String naiveTimestamps;
     private Normalization.JsonNumbers jsonNumbers;
     private List<PartitionField> partitionBy;
+    private MergeHints merge;
 
     private Builder(String name) {
       this.name = name;
@@ -208,6 +215,12 @@ public record RestResourceConfig(
 
     public Builder includeFromParent(String... fields) {
       this.includeFromParent.addAll(List.of(fields));
+      return this;
+    }
+
+    /** Sets the merge hints; columns are named by their record paths, like the primary key. */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints;
       return this;
     }
 
@@ -268,7 +281,8 @@ public record RestResourceConfig(
           naming,
           naiveTimestamps,
           jsonNumbers,
-          partitionBy);
+          partitionBy,
+          merge);
     }
   }
 }

@@ -150,6 +150,7 @@ public final class RestSource implements Source {
               .primaryKey(c.primaryKey() == null ? List.of() : c.primaryKey())
               .writeDisposition(c.writeDisposition())
               .incremental(c.incremental())
+              .merge(c.merge())
               .partitionBy(c.partitionBy() == null ? List.of() : c.partitionBy())
               .normalization(c.normalization());
       c.columns().values().forEach(builder::column);

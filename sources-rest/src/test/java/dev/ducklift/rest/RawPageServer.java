@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RawPageServer implements AutoCloseable {
   static final int RECORDS_PER_PAGE = 100;
+  private static final int FIRST_REQUEST_TIMEOUT_MILLIS = 10_000;
 
   /** How the server treats the connection after a response. */
   enum Mode {
@@ -30,7 +31,10 @@ final class RawPageServer implements AutoCloseable {
     HTTP_1_0,
     /** HTTP/1.1 with {@code Connection: close}, then closes. */
     CONNECTION_CLOSE,
-    /** HTTP/1.1 keep-alive that silently closes a connection idle for {@code idleMillis}. */
+    /**
+     * HTTP/1.1 keep-alive that silently closes a connection idle {@code idleMillis} after a
+     * response.
+     */
     IDLE_TIMEOUT,
     /** As {@link #IDLE_TIMEOUT}, announcing {@code Keep-Alive: timeout=N} (whole seconds). */
     ANNOUNCED_IDLE_TIMEOUT
@@ -75,8 +79,11 @@ final class RawPageServer implements AutoCloseable {
               new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
       OutputStream out = s.getOutputStream();
       boolean keepAlive = mode == Mode.IDLE_TIMEOUT || mode == Mode.ANNOUNCED_IDLE_TIMEOUT;
+      boolean first = true;
       do {
-        s.setSoTimeout(idleMillis > 0 ? idleMillis : 0);
+        // Like real servers, the idle timeout runs between requests, not before the first one.
+        s.setSoTimeout(first ? FIRST_REQUEST_TIMEOUT_MILLIS : idleMillis);
+        first = false;
         String line;
         try {
           line = in.readLine();

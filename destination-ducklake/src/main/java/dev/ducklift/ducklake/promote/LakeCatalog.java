@@ -59,6 +59,14 @@ final class LakeCatalog {
    * extension): the promote stage reads only Parquet files and would miss them.
    */
   static Map<String, Long> scanColumns(DuckLake lake, TableName table) {
+    return scanColumns(lake, table, false);
+  }
+
+  /**
+   * Like {@link #scanColumns(DuckLake, TableName)}; with {@code inlinedRowsRead} the caller reads
+   * the inlined rows itself, and a table holding some is not refused.
+   */
+  static Map<String, Long> scanColumns(DuckLake lake, TableName table, boolean inlinedRowsRead) {
     CatalogDatabase db = lake.catalog();
     String sql = "SELECT c.column_name, c.column_id, t.table_id FROM " + liveTopLevelColumns(db);
     Map<String, Long> out = new LinkedHashMap<>();
@@ -74,7 +82,7 @@ final class LakeCatalog {
           }
         }
       }
-      if (tableId != null && hasInlinedRows(db, c, tableId)) {
+      if (!inlinedRowsRead && tableId != null && hasInlinedRows(db, c, tableId)) {
         throw new DuckLakeException(
             "Cannot promote into table "
                 + table
@@ -86,6 +94,36 @@ final class LakeCatalog {
     } catch (SQLException e) {
       throw new DuckLakeException(
           "Cannot read the columns of table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether a live table holds rows inlined in the catalog (false if it does not exist). */
+  static boolean holdsInlinedRows(DuckLake lake, TableName table) {
+    CatalogDatabase db = lake.catalog();
+    String sql =
+        "SELECT t.table_id FROM "
+            + db.table("ducklake_table")
+            + " t JOIN "
+            + db.table("ducklake_schema")
+            + " s ON s.schema_id = t.schema_id AND s.end_snapshot IS NULL"
+            + " WHERE s.schema_name = ? AND t.table_name = ? AND t.end_snapshot IS NULL"
+            + " AND EXISTS (SELECT 1 FROM "
+            + db.table("ducklake_inlined_data_tables")
+            + " i WHERE i.table_id = t.table_id)";
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, table.schema());
+      ps.setString(2, table.name());
+      Long tableId = null;
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          tableId = rs.getLong(1);
+        }
+      }
+      return tableId != null && hasInlinedRows(db, c, tableId);
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot read the inlined data tables of table " + table + ": " + e.getMessage(), e);
     }
   }
 

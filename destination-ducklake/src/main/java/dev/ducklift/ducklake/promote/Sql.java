@@ -89,7 +89,8 @@ final class Sql {
                 + projection
                 + ", file_row_number FROM read_parquet("
                 + literal(f.path())
-                + ", file_row_number = true) p) WHERE file_row_number NOT IN (SELECT pos FROM"
+                + ", file_row_number = true, hive_partitioning = false) p) WHERE file_row_number"
+                + " NOT IN (SELECT pos FROM"
                 + " read_parquet("
                 + literal(f.deleteFilePath())
                 + ")) AND ("
@@ -106,7 +107,7 @@ final class Sql {
               + e.getKey()
               + " FROM read_parquet(["
               + String.join(", ", e.getValue())
-              + "], union_by_name = true) p) WHERE "
+              + "], union_by_name = true, hive_partitioning = false) p) WHERE "
               + filter);
     }
     parts.addAll(0, plain);

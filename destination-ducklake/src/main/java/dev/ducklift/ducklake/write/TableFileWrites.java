@@ -59,7 +59,8 @@ final class TableFileWrites {
             t.label(),
             t.columns,
             t.directory(dataPath),
-            options.targetFileSizeBytes());
+            options.targetFileSizeBytes(),
+            model.partitions.of(t));
     t.files.addAll(written);
     return written.stream().mapToLong(WrittenFile::recordCount).sum();
   }
@@ -122,7 +123,7 @@ final class TableFileWrites {
               + literal(dataFile)
               + ", schema = "
               + schemaMap
-              + ", file_row_number = true) WHERE ("
+              + ", file_row_number = true, hive_partitioning = false) WHERE ("
               + predicate
               + ")";
       String positions;
@@ -295,7 +296,7 @@ final class TableFileWrites {
               + list
               + ", schema = "
               + schemaMap
-              + ", filename = '__ducklift_file') WHERE ("
+              + ", filename = '__ducklift_file', hive_partitioning = false) WHERE ("
               + predicate
               + ") GROUP BY 1";
       try (Statement s = duck.createStatement();

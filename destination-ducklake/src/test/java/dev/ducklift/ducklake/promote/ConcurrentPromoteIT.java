@@ -2,6 +2,8 @@ package dev.ducklift.ducklake.promote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ducklift.core.MergeHints;
+import dev.ducklift.core.MergeStrategy;
 import dev.ducklift.core.Secret;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.Column;
@@ -197,6 +199,121 @@ class ConcurrentPromoteIT {
     try (DuckLake lake = destinations.get(0).lake()) {
       assertThat(LakeRows.query(lake, "SELECT count(*), count(DISTINCT id) FROM main.events"))
           .containsExactly("320|320");
+      LakeRows.assertVerifies(lake);
+    }
+    destinations.get(1).close();
+  }
+
+  static StagedLoad stagedVersions(
+      String pipeline, String loadId, int from, int to, String value, String boundary)
+      throws SQLException {
+    Connection staging = DriverManager.getConnection("jdbc:duckdb:");
+    try (Statement s = staging.createStatement()) {
+      s.execute("CREATE SCHEMA l");
+      s.execute(
+          "CREATE TABLE l.people AS SELECT i AS id, i AS ts, '"
+              + value
+              + "' AS value, '"
+              + loadId
+              + "' AS _dl_load_id, CAST(md5(CAST(i AS VARCHAR)) AS UUID) AS _dl_id FROM range("
+              + from
+              + ", "
+              + to
+              + ") t(i)");
+    }
+    TableSchema schema =
+        new TableSchema(
+            "people",
+            null,
+            List.of(
+                Column.of("id", DataType.BIGINT),
+                Column.of("ts", DataType.BIGINT),
+                Column.of("value", DataType.TEXT),
+                Column.of(TableSchema.LOAD_ID, DataType.TEXT),
+                Column.of(TableSchema.ROW_ID, DataType.UUID)));
+    MergeHints scd2 =
+        MergeHints.builder()
+            .strategy(MergeStrategy.SCD2)
+            .boundaryTimestamp(java.time.Instant.parse(boundary))
+            .build();
+    return new StagedLoad(
+        pipeline,
+        loadId,
+        staging,
+        List.of(
+            new StagedTable(
+                schema,
+                "l.people",
+                to - from,
+                WriteDisposition.MERGE,
+                List.of("id"),
+                "ts",
+                List.of(),
+                scd2)),
+        PipelineState.empty(pipeline));
+  }
+
+  @Test
+  void twoScd2WritersClosingTheSameVersionsRebuildTheLoserSoEveryKeyHasOneCurrentVersion()
+      throws Exception {
+    String url = postgres.getJdbcUrl("postgres", "postgres");
+    CatalogLocation catalog =
+        CatalogLocation.postgres(url, "postgres", Secret.of("postgres"), "lake_scd2_race");
+    Path data = dir.resolve("scd2-data");
+    CyclicBarrier bothWritten = new CyclicBarrier(2);
+    List<DuckLakeDestination> destinations = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      destinations.add(
+          DuckLakeDestination.builder()
+              .catalog(catalog)
+              .dataPath(data)
+              .retryBaseWait(Duration.ofMillis(10))
+              .build());
+    }
+    destinations.get(0).promote(stagedVersions("a", "a-1", 0, 100, "v0", "2024-01-01T00:00:00Z"));
+    for (DuckLakeDestination d : destinations) {
+      AtomicBoolean first = new AtomicBoolean(true);
+      d.beforeCommit =
+          () -> {
+            if (first.getAndSet(false)) {
+              try {
+                bothWritten.await(30, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          };
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    Future<PromoteResult> a =
+        pool.submit(
+            () ->
+                destinations
+                    .get(0)
+                    .promote(stagedVersions("a", "a-2", 0, 60, "a", "2024-01-02T00:00:00Z")));
+    Future<PromoteResult> b =
+        pool.submit(
+            () ->
+                destinations
+                    .get(1)
+                    .promote(stagedVersions("b", "b-2", 40, 100, "b", "2024-01-03T00:00:00Z")));
+    a.get(2, TimeUnit.MINUTES);
+    b.get(2, TimeUnit.MINUTES);
+    pool.shutdown();
+    try (DuckLake lake = destinations.get(0).lake()) {
+      // keys 40..59 were changed by both: the original, the first committed and the rebuilt loser
+      assertThat(
+              LakeRows.query(
+                  lake,
+                  "SELECT count(*) FILTER (WHERE _dl_valid_to IS NULL), count(*),"
+                      + " count(DISTINCT _dl_id) FROM main.people"))
+          .containsExactly("100|220|220");
+      assertThat(
+              LakeRows.query(
+                  lake,
+                  "SELECT count(*) FROM (SELECT id FROM main.people WHERE _dl_valid_to IS NULL"
+                      + " GROUP BY id HAVING count(*) > 1)"))
+          .containsExactly("0");
       LakeRows.assertVerifies(lake);
     }
     destinations.get(1).close();

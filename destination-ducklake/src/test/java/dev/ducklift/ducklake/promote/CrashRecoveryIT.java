@@ -2,7 +2,6 @@ package dev.ducklift.ducklake.promote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.spi.CrashPoints;
 import dev.ducklift.ducklake.DuckLake;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
@@ -23,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a real child JVM at every named crash point, for append, insert-new and merge, then runs
- * the pipeline again in this JVM: the lake must then hold exactly the rows of one clean run, pass
- * verification and hold no Parquet file that no commit references.
+ * Kills a real child JVM at every named crash point, for append, insert-new, merge, merge with a
+ * hard-delete flag, SCD2 merge and merge into a partitioned table, then runs the pipeline again in this JVM: the lake must then
+ * hold exactly the rows of one clean run, pass verification and hold no Parquet file that no commit
+ * references.
  */
 class CrashRecoveryIT {
   private static final List<String> POINTS =
@@ -40,8 +40,7 @@ class CrashRecoveryIT {
               DuckLakeDestination.CRASH_POINTS.stream())
           .toList();
 
-  private static final List<WriteDisposition> DISPOSITIONS =
-      List.of(WriteDisposition.APPEND, WriteDisposition.INSERT_NEW, WriteDisposition.MERGE);
+  private static final List<CrashScenario.Mode> MODES = List.of(CrashScenario.Mode.values());
 
   @TempDir Path dir;
 
@@ -49,7 +48,7 @@ class CrashRecoveryIT {
   void aRunKilledAtAnyCrashPointThenRunAgainLeavesTheLakeOfOneCleanRun() throws Exception {
     assertThat(POINTS).hasSizeGreaterThanOrEqualTo(12);
     List<String[]> scenarios = new ArrayList<>();
-    for (WriteDisposition d : DISPOSITIONS) {
+    for (CrashScenario.Mode d : MODES) {
       Path template = dir.resolve("template-" + d.configName());
       CrashScenario.run(template.resolve("lake"), template.resolve("work"), d, "A");
       for (String point : POINTS) {
@@ -62,7 +61,8 @@ class CrashRecoveryIT {
     List<Future<String>> outcomes = new ArrayList<>();
     for (String[] s : scenarios) {
       outcomes.add(
-          pool.submit(() -> scenario(WriteDisposition.fromConfigName(s[0]), s[1], Path.of(s[2]))));
+          pool.submit(
+              () -> scenario(CrashScenario.Mode.fromConfigName(s[0]), s[1], Path.of(s[2]))));
     }
     List<String> failures = new ArrayList<>();
     for (Future<String> f : outcomes) {
@@ -76,7 +76,7 @@ class CrashRecoveryIT {
   }
 
   /** Runs one scenario; returns a description of what is wrong, or {@code null}. */
-  private String scenario(WriteDisposition d, String point, Path scenario) {
+  private String scenario(CrashScenario.Mode d, String point, Path scenario) {
     String label = d.configName() + " killed at " + point + ": ";
     Path lakeDir = scenario.resolve("lake");
     Path workDir = scenario.resolve("work");
@@ -96,7 +96,7 @@ class CrashRecoveryIT {
     }
   }
 
-  private static int child(Path lake, Path work, WriteDisposition d, String point, Path log)
+  private static int child(Path lake, Path work, CrashScenario.Mode d, String point, Path log)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
@@ -115,33 +115,70 @@ class CrashRecoveryIT {
     return p.exitValue();
   }
 
-  private static String check(WriteDisposition d, Path lakeDir) {
-    List<CrashScenario.Event> expected = CrashScenario.expected(d);
+  private static String check(CrashScenario.Mode d, Path lakeDir) {
     List<String> parents = new ArrayList<>();
     List<String> children = new ArrayList<>();
-    for (CrashScenario.Event e : expected) {
-      parents.add(e.id() + "|" + e.ts() + "|" + e.value());
-      for (String sku : e.items()) {
-        children.add(e.id() + "|" + sku);
+    String parentQuery;
+    String childQuery;
+    if (d == CrashScenario.Mode.SCD2) {
+      for (CrashScenario.Version v : CrashScenario.expectedVersions()) {
+        CrashScenario.Event e = v.event();
+        parents.add(
+            e.id() + "|" + e.ts() + "|" + e.value() + "|" + v.validFrom() + "|" + v.validTo());
+        for (String sku : e.items()) {
+          children.add(e.id() + "|" + e.value() + "|" + sku);
+        }
       }
+      parents.sort(null);
+      // one text column, sorted as the expected strings are
+      parentQuery =
+          "SELECT id || '|' || ts || '|' || value || '|' || CAST(epoch(_dl_valid_from) AS BIGINT)"
+              + " || '|' || COALESCE(CAST(CAST(epoch(_dl_valid_to) AS BIGINT) AS VARCHAR), 'null')"
+              + " FROM main.events ORDER BY 1";
+      childQuery =
+          "SELECT o.id || '|' || o.value || '|' || i.sku FROM main.events o JOIN"
+              + " main.events__items i ON i._dl_parent_id = o._dl_id ORDER BY 1";
+    } else {
+      for (CrashScenario.Event e : CrashScenario.expected(d)) {
+        parents.add(e.id() + "|" + e.ts() + "|" + e.value());
+        for (String sku : e.items()) {
+          children.add(e.id() + "|" + sku);
+        }
+      }
+      parentQuery = "SELECT id, ts, value FROM main.events ORDER BY id, value";
+      childQuery =
+          "SELECT o.id || '|' || i.sku FROM main.events o JOIN main.events__items i"
+              + " ON i._dl_parent_id = o._dl_id ORDER BY 1";
     }
     children.sort(null);
     try (DuckLake lake =
         DuckLake.open(
             CatalogLocation.duckdb(lakeDir.resolve("catalog.ducklake")), lakeDir.resolve("data"))) {
-      assertThat(LakeRows.query(lake, "SELECT id, ts, value FROM main.events ORDER BY id, value"))
+      assertThat(LakeRows.query(lake, parentQuery))
           .as("parent rows")
           .containsExactlyElementsOf(parents);
-      assertThat(
-              LakeRows.query(
-                  lake,
-                  "SELECT o.id || '|' || i.sku FROM main.events o JOIN main.events__items i"
-                      + " ON i._dl_parent_id = o._dl_id ORDER BY 1"))
+      assertThat(LakeRows.query(lake, childQuery))
           .as("child rows")
           .containsExactlyElementsOf(children);
       assertThat(LakeRows.query(lake, "SELECT count(*) FROM main.events__items"))
           .as("child rows without parent")
           .containsExactly(Integer.toString(children.size()));
+      if (d == CrashScenario.Mode.MERGE_PARTITIONED) {
+        // every live file of the root table sits in the hive directory of its shard
+        assertThat(
+                catalogRow(
+                    lake,
+                    "SELECT count(*), count(*) FILTER (WHERE f.path LIKE 'shard=' ||"
+                        + " v.partition_value || '/ducklake-%.parquet') FROM "
+                        + lake.catalog().table("ducklake_data_file")
+                        + " f JOIN "
+                        + lake.catalog().table("ducklake_file_partition_value")
+                        + " v ON v.data_file_id = f.data_file_id JOIN "
+                        + lake.catalog().table("ducklake_table")
+                        + " t ON t.table_id = f.table_id AND t.end_snapshot IS NULL"
+                        + " WHERE t.table_name = 'events' AND f.end_snapshot IS NULL"))
+            .satisfies(r -> assertThat(r.get(1)).isEqualTo(r.get(0)).isNotEqualTo("0"));
+      }
       LakeRows.assertVerifies(lake);
       Set<String> referenced = LakeCatalog.referencedFileNames(lake);
       Set<String> onDisk = new TreeSet<>();
@@ -156,6 +193,21 @@ class CrashRecoveryIT {
       throw new UncheckedIOException(e);
     }
     return null;
+  }
+
+  private static List<String> catalogRow(DuckLake lake, String sql) {
+    try (java.sql.Connection c = lake.catalog().connect();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      List<String> row = new ArrayList<>();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        row.add(rs.getString(i));
+      }
+      return row;
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static void copy(Path from, Path to) throws IOException {

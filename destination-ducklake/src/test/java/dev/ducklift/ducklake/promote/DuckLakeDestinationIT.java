@@ -302,10 +302,10 @@ class DuckLakeDestinationIT {
   @Test
   void aPipelineOnAFreshMachineResumesFromTheStateInTheLake() {
     Path lakeDir = dir.resolve("lake");
-    CrashScenario.run(lakeDir, dir.resolve("machine-1"), WriteDisposition.APPEND, "A");
+    CrashScenario.run(lakeDir, dir.resolve("machine-1"), CrashScenario.Mode.APPEND, "A");
     // same pipeline, empty working directory: the watermark comes from the lake, so the source
     // is asked only for newer events and nothing is appended twice
-    CrashScenario.run(lakeDir, dir.resolve("machine-2"), WriteDisposition.APPEND, "A");
+    CrashScenario.run(lakeDir, dir.resolve("machine-2"), CrashScenario.Mode.APPEND, "A");
     try (DuckLake lake =
         DuckLake.open(
             CatalogLocation.duckdb(lakeDir.resolve("catalog.ducklake")), lakeDir.resolve("data"))) {

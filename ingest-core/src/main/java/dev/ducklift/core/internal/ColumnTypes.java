@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.schema.TypeWidening;
+import dev.ducklift.core.spi.EpochValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -263,13 +264,13 @@ final class ColumnTypes {
         return NO_FIT;
       case TIMESTAMPTZ:
         if (v instanceof OffsetDateTime t) {
-          return micros(t.toEpochSecond(), t.getNano());
+          return EpochValues.epochMicros(t);
         }
         if (v instanceof Instant t) {
-          return micros(t.getEpochSecond(), t.getNano());
+          return EpochValues.epochMicros(t);
         }
         if (v instanceof ZonedDateTime t) {
-          return micros(t.toEpochSecond(), t.getNano());
+          return EpochValues.epochMicros(t.toOffsetDateTime());
         }
         if (v instanceof String s) {
           return switch (temporal.parse(s)) {
@@ -281,7 +282,7 @@ final class ColumnTypes {
         }
         if (naiveZone != null) {
           if (v instanceof LocalDateTime t) {
-            return inNaiveZone(micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano()));
+            return inNaiveZone(EpochValues.epochMicros(t));
           }
           if (v instanceof LocalDate d) {
             return inNaiveZone(d.toEpochDay() * 86_400_000_000L);
@@ -290,7 +291,7 @@ final class ColumnTypes {
         return NO_FIT;
       case TIMESTAMP:
         if (v instanceof LocalDateTime t) {
-          return micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano());
+          return EpochValues.epochMicros(t);
         }
         if (v instanceof String s) {
           IsoTemporal.Kind k = temporal.parse(s);
@@ -305,7 +306,7 @@ final class ColumnTypes {
         return NO_FIT;
       case DATE:
         if (v instanceof LocalDate d) {
-          return (int) d.toEpochDay();
+          return EpochValues.epochDays(d);
         }
         if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.DATE) {
           return temporal.epochDays();
@@ -353,7 +354,7 @@ final class ColumnTypes {
    * in the configured zone.
    */
   private Object inNaiveZone(long wallMicros) {
-    if (naiveUtc) {
+    if (naiveUtc || Math.abs(wallMicros) == EpochValues.INFINITE_MICROS) {
       return wallMicros;
     }
     long seconds = Math.floorDiv(wallMicros, 1_000_000L);
@@ -361,10 +362,6 @@ final class ColumnTypes {
     LocalDateTime wall = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
     long epochSecond = wall.atZone(naiveZone).toEpochSecond();
     return epochSecond * 1_000_000L + micros;
-  }
-
-  private static Long micros(long seconds, int nanos) {
-    return seconds * 1_000_000L + nanos / 1000;
   }
 
   private static Object integral(Object v, long min, long max) {

@@ -539,6 +539,10 @@ public final class Normalizer {
     }
     if (value instanceof List<?> || value instanceof JsonNode || value instanceof Object[]) {
       if (isEmptyArray(value)) {
+        // kept as [] where the resource declares a JSON column (a database array, a document)
+        if (table == root && declaredJson(node.columnName)) {
+          putScalar(table, slot, node, value);
+        }
         return;
       }
       if (level + 1 <= maxDepth) {
@@ -555,6 +559,11 @@ public final class Normalizer {
       return;
     }
     putScalar(table, slot, node, value);
+  }
+
+  private boolean declaredJson(String column) {
+    ColumnHint hint = spec.columns().get(column);
+    return hint != null && hint.type() != null && hint.type().kind() == DataType.Kind.JSON;
   }
 
   private static boolean isEmptyArray(Object value) {

@@ -433,6 +433,9 @@ public final class PipelineRunner {
   }
 
   private PromoteResult promote(StateStore state, Staging staging, LoadManifest m) {
+    if (!m.merge().isNone() && !m.tables().isEmpty()) {
+      m.merge().checkColumns("Resource '" + m.resource() + "'", m.tables().get(0).schema());
+    }
     List<StagedTable> tables = new ArrayList<>();
     boolean first = true;
     for (LoadManifest.Table t : m.tables()) {
@@ -446,7 +449,8 @@ public final class PipelineRunner {
               m.writeDisposition(),
               root ? m.primaryKey() : List.of(),
               root ? m.cursorColumn() : null,
-              root ? m.partitionBy() : List.of()));
+              root ? m.partitionBy() : List.of(),
+              m.merge()));
       first = false;
     }
     PipelineState current = state.pipelineState();
@@ -454,7 +458,8 @@ public final class PipelineRunner {
         m.advancesState()
             ? current.with(m.resource(), new PipelineState.ResourceState(m.watermarks()))
             : current;
-    StagedLoad load = new StagedLoad(name, m.loadId(), staging.connection(), tables, covering);
+    StagedLoad load =
+        new StagedLoad(name, m.loadId(), staging.connection(), tables, covering, m.startedAt());
     CrashPoints.reach(CrashPoints.BEFORE_PROMOTE);
     PromoteResult result;
     try {
@@ -516,7 +521,9 @@ public final class PipelineRunner {
     long t0 = System.nanoTime();
     LoadManifest manifest;
     marker.remove();
-    try (Staging.LoadWriter writer = staging.begin(loadId, System.currentTimeMillis())) {
+    long startMillis = System.currentTimeMillis();
+    run.startedAt = Instant.ofEpochMilli(startMillis);
+    try (Staging.LoadWriter writer = staging.begin(loadId, startMillis)) {
       run.writer = writer;
       run.normalizer = new Normalizer(spec, loadId, state.schemas(spec.name()), writer);
       run.cursorColumn =
@@ -706,6 +713,7 @@ public final class PipelineRunner {
     Normalizer normalizer;
     TypedLoad typed;
     String cursorColumn;
+    Instant startedAt;
     long records;
     long excluded;
     long pagesSinceCheckpoint;
@@ -851,7 +859,9 @@ public final class PipelineRunner {
           typed != null ? typed.records() : records,
           discarded(),
           normalizer.schemaChanges(),
-          normalizer.partitionFields());
+          normalizer.partitionFields(),
+          spec.merge().mapColumns(normalizer::columnOfPath),
+          startedAt);
     }
 
     @Override

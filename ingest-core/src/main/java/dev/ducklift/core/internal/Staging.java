@@ -5,6 +5,7 @@ import dev.ducklift.core.LocalStateException;
 import dev.ducklift.core.internal.NormalizedTable.ColumnState;
 import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.spi.CrashPoints;
+import dev.ducklift.core.spi.EpochValues;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -1073,7 +1074,7 @@ public final class Staging implements AutoCloseable {
             case UUID -> a.append((UUID) v);
             case BINARY ->
                 a.append((byte[]) v); // appendByteArray writes a LIST of TINYINT, not a BLOB
-            case TIME -> a.append((LocalTime) v);
+            case TIME -> a.appendDayMicros(EpochValues.dayMicros((LocalTime) v));
             default -> a.append(v.toString());
           }
         }

@@ -304,6 +304,7 @@ public final class Reflector {
             .tableName(table.destinationTable() != null ? table.destinationTable() : resourceName)
             .primaryKey(primaryKey.stream().map(k -> byName.get(k).key()).toList())
             .writeDisposition(disposition)
+            .merge(table.merge())
             .partitionBy(partitionFields(table, byName, label))
             .incremental(incremental)
             // Rows are flat; a JSON document or an array stays one JSON value.

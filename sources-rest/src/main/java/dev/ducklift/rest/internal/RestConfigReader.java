@@ -5,6 +5,7 @@ import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.Incremental;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.Normalization;
 import dev.ducklift.core.Secret;
 import dev.ducklift.core.SecretResolver;
@@ -356,24 +357,25 @@ public final class RestConfigReader {
     if (n.isTextual() && !defaults) {
       return RestResourceConfig.builder(n.asText()).path(n.asText()).build();
     }
-    check(
-        n,
-        f,
-        Set.of(
-            "name",
-            "endpoint",
-            "table_name",
-            "primary_key",
-            "write_disposition",
-            "incremental",
-            "row_order",
-            "include_from_parent",
-            "processing_steps",
-            "columns",
-            "naming",
-            "naive_timestamps",
-            "json_numbers",
-            "partition_by"));
+    Set<String> keys =
+        new java.util.HashSet<>(
+            Set.of(
+                "name",
+                "endpoint",
+                "table_name",
+                "primary_key",
+                "write_disposition",
+                "incremental",
+                "row_order",
+                "include_from_parent",
+                "processing_steps",
+                "columns",
+                "naming",
+                "naive_timestamps",
+                "json_numbers",
+                "partition_by"));
+    keys.addAll(MergeHints.CONFIG_KEYS);
+    check(n, f, keys);
     String name = defaults ? null : text(required(n, "name", f), f + ".name");
     RestResourceConfig.Builder b =
         defaults ? RestResourceConfig.defaults() : RestResourceConfig.builder(name);
@@ -397,6 +399,9 @@ public final class RestConfigReader {
     }
     if (n.has("incremental")) {
       b.incremental(incremental(n.get("incremental"), f + ".incremental"));
+    }
+    if (MergeHints.CONFIG_KEYS.stream().anyMatch(n::has)) {
+      b.merge(MergeHints.fromConfig(n, f));
     }
     if (n.has("row_order")) {
       b.rowOrder(

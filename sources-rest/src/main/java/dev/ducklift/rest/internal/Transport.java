@@ -36,13 +36,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The shared HTTP client of a REST source: one {@link OkHttpClient} whose interceptor chain does,
  * from the outside in, retries (Failsafe, with the body read inside the attempt so truncated
- * transfers are retried too), logging and events with redacted URLs, the per-host rate limit, and
- * authentication (with one re-send after a refreshed 401).
+ * transfers are retried too), logging and events with redacted URLs, the per-host rate limit,
+ * authentication (with one re-send after a refreshed 401) and the free re-send of a request whose
+ * pooled connection the server had closed; the {@link ConnectionReuse} network interceptor tells
+ * those from real faults and ends connections when the server wants them ended.
  */
 public final class Transport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
-  /** How long an idle connection is kept for reuse when its server announced no keep-alive. */
+  /** The longest an idle connection is kept for reuse (shorter when its server announces less). */
   static final Duration IDLE_CONNECTION_LIFETIME = Duration.ofSeconds(20);
 
   /** Free re-sends of one request after stale connections, before the failure counts. */
