@@ -8,8 +8,8 @@ import dev.ducklift.core.internal.NormalizedTable.ColumnState;
 import dev.ducklift.core.internal.NormalizedTable.FieldNode;
 import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
-import dev.ducklift.core.schema.TypeWidening;
 import dev.ducklift.core.schema.TableSchema;
+import dev.ducklift.core.schema.TypeWidening;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,11 +24,11 @@ import java.util.Set;
  * lake cannot take for a reason known in advance.
  *
  * <p>Under {@code evolve}: a new column is added; a changed type widens the column to DuckDB's max
- * type of the old and the new type ({@link TypeWidening}, the promotion the official DuckLake extension
- * accepts), or keeps the column when the new type fits it; otherwise the column's values go to a
- * variant column {@code <column>__v_<type>} of the new type, so earlier rows keep their type and
- * their column. A dropped {@code NOT NULL} makes the column nullable. Under {@code freeze} each of
- * these fails naming the table, column and types. Under {@code discard_value} and {@code
+ * type of the old and the new type ({@link TypeWidening}, the promotion the official DuckLake
+ * extension accepts), or keeps the column when the new type fits it; otherwise the column's values
+ * go to a variant column {@code <column>__v_<type>} of the new type, so earlier rows keep their
+ * type and their column. A dropped {@code NOT NULL} makes the column nullable. Under {@code freeze}
+ * each of these fails naming the table, column and types. Under {@code discard_value} and {@code
  * discard_row} nothing changes here: each value is then kept when it fits the existing column, and
  * otherwise dropped (or its row), as for records.
  *
