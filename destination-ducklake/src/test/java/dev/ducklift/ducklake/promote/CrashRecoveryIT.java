@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a real child JVM at every named crash point, for append, insert-new, merge, merge with a
- * hard-delete flag, SCD2 merge and merge into a partitioned table, then runs the pipeline again in this JVM: the lake must then
- * hold exactly the rows of one clean run, pass verification and hold no Parquet file that no commit
- * references.
+ * hard-delete flag, SCD2 merge and merge into a partitioned table, then runs the pipeline again in
+ * this JVM: the lake must then hold exactly the rows of one clean run, pass verification and hold
+ * no Parquet file that no commit references.
  */
 class CrashRecoveryIT {
   private static final List<String> POINTS =

@@ -16,7 +16,6 @@ import dev.ducklift.core.internal.NormalizedTable.FieldNode;
 import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.schema.TableSchema;
-import dev.ducklift.core.spi.EpochValues;
 import dev.ducklift.core.schema.TypeWidening;
 import java.math.BigDecimal;
 import java.time.LocalDate;
