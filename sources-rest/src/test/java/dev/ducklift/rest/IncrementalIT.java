@@ -248,14 +248,18 @@ class IncrementalIT {
   }
 
   @Test
-  void numbersKeepTheirExactValueAndScale() throws Exception {
+  void numbersKeepTheirExactValueAndScaleWhenAskedForExactNumbers() throws Exception {
     serve(
         r ->
             json(
                 "{\"data\":[{\"id\":12345678901234567890,\"price\":10.50,\"small\":1e-30,\"n\":3,\"l\":9000000000}]}"));
     try (RestSource source =
         Servers.source(
-            Servers.client(server).build(), RestResourceConfig.builder("p").path("p").build())) {
+            Servers.client(server).build(),
+            RestResourceConfig.builder("p")
+                .path("p")
+                .jsonNumbers(dev.ducklift.core.Normalization.JsonNumbers.EXACT)
+                .build())) {
       var record = Collected.extract(source.resource("p")).records().get(0);
       assertThat(record.get("id")).isEqualTo(new java.math.BigInteger("12345678901234567890"));
       assertThat(record.get("price")).isEqualTo(new java.math.BigDecimal("10.50"));
