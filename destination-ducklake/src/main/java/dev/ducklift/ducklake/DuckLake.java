@@ -2,6 +2,7 @@ package dev.ducklift.ducklake;
 
 import dev.ducklift.ducklake.catalog.CatalogDatabase;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.storage.LakeFiles;
 import dev.ducklift.ducklake.write.CatalogReads;
 import dev.ducklift.ducklake.write.ColumnCache;
 import java.io.IOException;
@@ -30,10 +31,17 @@ public final class DuckLake implements AutoCloseable {
   private DuckDBConnection scratchRoot;
   private final boolean requireCommitInfo;
   private final ColumnCache columnCache = new ColumnCache();
+  private final LakeFiles files;
 
   private DuckLake(CatalogDatabase catalog, String dataPath, DuckLakeOptions options) {
+    this(catalog, dataPath, options, LakeFiles.local());
+  }
+
+  private DuckLake(
+      CatalogDatabase catalog, String dataPath, DuckLakeOptions options, LakeFiles files) {
     this.catalog = catalog;
     this.dataPath = dataPath;
+    this.files = files;
     this.options = options;
     this.requireCommitInfo =
         "true".equals(catalog.metadataValue("require_commit_message").orElse(null));
@@ -183,6 +191,11 @@ public final class DuckLake implements AutoCloseable {
     return dataPath;
   }
 
+  /** The lake's files: every read, write and delete of a data or delete file goes through it. */
+  public LakeFiles files() {
+    return files;
+  }
+
   /** The options in effect. */
   public DuckLakeOptions options() {
     return options;
@@ -258,6 +271,7 @@ public final class DuckLake implements AutoCloseable {
       }
     }
     catalog.close();
+    files.close();
   }
 
   @Override

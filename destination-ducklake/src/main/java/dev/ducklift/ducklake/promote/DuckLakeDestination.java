@@ -187,6 +187,7 @@ public final class DuckLakeDestination implements Destination {
       String rows =
           Sql.liveRows(
               c,
+              l.files(),
               l.liveDataFiles(STATE_TABLE),
               columns,
               List.of("state_json", "committed_at"),
@@ -237,6 +238,7 @@ public final class DuckLakeDestination implements Destination {
       String rows =
           Sql.liveRows(
               c,
+              l.files(),
               files,
               columns,
               List.of("pipeline_name", "load_id"),

@@ -234,7 +234,12 @@ final class LoadWriter {
       note = c.note();
       String lakeKeys =
           Sql.liveRows(
-              work, c.files(), LakeCatalog.scanColumns(lake, name), t.primaryKey(), c.rowFilter());
+              work,
+              lake.files(),
+              c.files(),
+              LakeCatalog.scanColumns(lake, name),
+              t.primaryKey(),
+              c.rowFilter());
       if (lakeKeys != null) {
         // the staged keys found in the lake, read once; usually few, often none
         String found = temp("k");
@@ -283,6 +288,7 @@ final class LoadWriter {
           String lakeIds =
               Sql.liveRows(
                   work,
+                  lake.files(),
                   lake.liveDataFiles(name),
                   LakeCatalog.scanColumns(lake, name),
                   List.of(TableSchema.ROW_ID),
@@ -563,7 +569,12 @@ final class LoadWriter {
               .toList();
       String lakeKeys =
           Sql.liveRows(
-              work, added, LakeCatalog.scanColumns(lake, check.table()), check.keys(), null);
+              work,
+              lake.files(),
+              added,
+              LakeCatalog.scanColumns(lake, check.table()),
+              check.keys(),
+              null);
       if (lakeKeys == null) {
         continue;
       }
