@@ -21,6 +21,7 @@ import dev.ducklift.ducklake.LogicalConflictException;
 import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.Transaction;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.storage.StorageLocation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * Destination lake =
  *     DuckLakeDestination.builder()
  *         .catalog(CatalogLocation.duckdb(Path.of("lake/catalog.ducklake")))
- *         .dataPath(Path.of("lake/data"))
+ *         .dataPath(Path.of("lake/data"))   // or .storage(StorageLocation.s3("s3://bucket/lake/", s3))
  *         .build();
  * }</pre>
  *
@@ -113,7 +114,7 @@ public final class DuckLakeDestination implements Destination {
           CRASH_AFTER_JOURNAL_END);
 
   private final CatalogLocation catalog;
-  private final Path dataPath;
+  private final StorageLocation dataPath;
   private final String schema;
   private final String author;
   private final DuckLakeOptions options;
@@ -129,7 +130,9 @@ public final class DuckLakeDestination implements Destination {
 
   private DuckLakeDestination(Builder b) {
     this.catalog = Objects.requireNonNull(b.catalog, "A DuckLake destination needs a catalog");
-    this.dataPath = Objects.requireNonNull(b.dataPath, "A DuckLake destination needs a data path");
+    this.dataPath =
+        Objects.requireNonNull(
+            b.dataPath, "A DuckLake destination needs a data path (a directory or a bucket)");
     this.schema = b.schema;
     this.author = b.author;
     this.options = b.options.build();
@@ -446,7 +449,7 @@ public final class DuckLakeDestination implements Destination {
   /** Builds a {@link DuckLakeDestination}. */
   public static final class Builder {
     private CatalogLocation catalog;
-    private Path dataPath;
+    private StorageLocation dataPath;
     private String schema = "main";
     private String author = "ducklift";
     private final DuckLakeOptions.Builder options = DuckLakeOptions.builder();
@@ -463,7 +466,16 @@ public final class DuckLakeDestination implements Destination {
 
     /** The directory holding the Parquet files. */
     public Builder dataPath(Path dataPath) {
-      this.dataPath = dataPath;
+      this.dataPath = StorageLocation.local(dataPath);
+      return this;
+    }
+
+    /**
+     * Where the Parquet files go: a directory, or a bucket prefix with its settings ({@code
+     * StorageLocation.s3("s3://bucket/lake/", settings)}).
+     */
+    public Builder storage(StorageLocation storage) {
+      this.dataPath = storage;
       return this;
     }
 

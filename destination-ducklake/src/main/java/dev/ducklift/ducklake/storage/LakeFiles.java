@@ -53,6 +53,48 @@ public final class LakeFiles implements AutoCloseable {
     return new LakeFiles(storage, spoolRoot, cache);
   }
 
+  /**
+   * The files of a lake on object storage: checks that the bucket answers (so a wrong bucket,
+   * endpoint or key fails here, naming the bucket), clears spool directories that a killed process
+   * left more than a day ago, and opens the read cache.
+   */
+  public static LakeFiles open(StorageLocation location) {
+    if (!location.isRemote()) {
+      return local();
+    }
+    S3Storage storage = new S3Storage(location.s3());
+    try {
+      storage.checkAccess(location.uri());
+      Path spool = location.spoolDirectory().toAbsolutePath().normalize();
+      Files.createDirectories(spool);
+      clearStaleSpools(spool);
+      return new LakeFiles(
+          storage, spool, new ReadCache(location.cacheDirectory(), location.cacheMaxBytes()));
+    } catch (IOException e) {
+      storage.close();
+      throw new StorageException(
+          "Cannot create the spool directory " + location.spoolDirectory() + ": " + e, e);
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+  }
+
+  private static void clearStaleSpools(Path spool) {
+    long cutoff = System.currentTimeMillis() - 24L * 3600 * 1000;
+    try (Stream<Path> dirs = Files.list(spool)) {
+      for (Path d : dirs.toList()) {
+        if (Files.getLastModifiedTime(d).toMillis() < cutoff) {
+          try (Stream<Path> walk = Files.walk(d)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> deleteLocal(p.toString()));
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("Cannot clear old spool directories in {}", spool, e);
+    }
+  }
+
   /** The storage. */
   public LakeStorage storage() {
     return storage;
