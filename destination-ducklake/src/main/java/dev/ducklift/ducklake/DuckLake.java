@@ -89,7 +89,13 @@ public final class DuckLake implements AutoCloseable {
 
   /** Opens an existing lake read-only (a DuckDB catalog file is attached read-only). */
   public static DuckLake openReadOnly(CatalogLocation catalog, Path dataPath) {
-    return openExisting(catalog, local(dataPath), DuckLakeOptions.DEFAULTS, true);
+    return openReadOnly(catalog, dataPath, DuckLakeOptions.DEFAULTS);
+  }
+
+  /** Like {@link #openReadOnly(CatalogLocation, Path)} with options (the busy timeout). */
+  public static DuckLake openReadOnly(
+      CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
+    return openExisting(catalog, local(dataPath), options, true);
   }
 
   /**
@@ -117,12 +123,14 @@ public final class DuckLake implements AutoCloseable {
     LakeFiles files = LakeFiles.open(storage);
     CatalogDatabase db;
     try {
-      db = CatalogDatabase.open(catalog, false, options.connectionDecorator());
+      db =
+          CatalogDatabase.open(
+              catalog, false, options.connectionDecorator(), options.busyTimeout());
     } catch (RuntimeException e) {
       files.close();
       throw e;
     }
-    try {
+    try (CatalogDatabase.Hold held = db.hold()) {
       if (db.isInitialized()) {
         throw new DuckLakeException("A DuckLake exists already in the catalog " + catalog);
       }
@@ -152,8 +160,9 @@ public final class DuckLake implements AutoCloseable {
       CatalogLocation catalog, StorageLocation storage, DuckLakeOptions options) {
     Objects.requireNonNull(storage, "storage");
     LakeFiles files = null;
-    CatalogDatabase db = CatalogDatabase.open(catalog, false, options.connectionDecorator());
-    try {
+    CatalogDatabase db =
+        CatalogDatabase.open(catalog, false, options.connectionDecorator(), options.busyTimeout());
+    try (CatalogDatabase.Hold held = db.hold()) {
       String path = prepareDataPath(storage);
       files = LakeFiles.open(storage);
       if (!db.isInitialized()) {
@@ -179,9 +188,11 @@ public final class DuckLake implements AutoCloseable {
 
   private static DuckLake openExisting(
       CatalogLocation catalog, StorageLocation storage, DuckLakeOptions options, boolean readOnly) {
-    CatalogDatabase db = CatalogDatabase.open(catalog, readOnly, options.connectionDecorator());
+    CatalogDatabase db =
+        CatalogDatabase.open(
+            catalog, readOnly, options.connectionDecorator(), options.busyTimeout());
     LakeFiles files = null;
-    try {
+    try (CatalogDatabase.Hold held = db.hold()) {
       if (!db.isInitialized()) {
         throw new DuckLakeException("The catalog " + catalog + " holds no DuckLake");
       }

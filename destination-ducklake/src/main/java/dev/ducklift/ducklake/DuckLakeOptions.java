@@ -18,6 +18,9 @@ import java.util.function.UnaryOperator;
  * @param queueCommits whether Ducklift writers queue for a commit lock (a PostgreSQL advisory lock,
  *     or an in-process lock for a DuckDB file) instead of colliding on the snapshot id and sleeping
  *     before a retry; the snapshot primary key guards correctness either way
+ * @param busyTimeout how long opening a DuckDB catalog file that another process holds is retried
+ *     (with backoff) before failing with {@link
+ *     dev.ducklift.ducklake.catalog.CatalogBusyException}; default 30 s
  */
 public record DuckLakeOptions(
     int maxCommitAttempts,
@@ -25,12 +28,19 @@ public record DuckLakeOptions(
     double retryBackoff,
     long targetFileSizeBytes,
     UnaryOperator<Connection> connectionDecorator,
-    boolean queueCommits) {
+    boolean queueCommits,
+    Duration busyTimeout) {
 
   /** The defaults of the official extension. */
   public static final DuckLakeOptions DEFAULTS =
       new DuckLakeOptions(
-          10, Duration.ofMillis(100), 1.5, 512L * 1024 * 1024, UnaryOperator.identity(), true);
+          10,
+          Duration.ofMillis(100),
+          1.5,
+          512L * 1024 * 1024,
+          UnaryOperator.identity(),
+          true,
+          Duration.ofSeconds(30));
 
   public DuckLakeOptions {
     if (maxCommitAttempts < 1) {
@@ -44,6 +54,10 @@ public record DuckLakeOptions(
       throw new IllegalArgumentException("targetFileSizeBytes must be at least 1024");
     }
     Objects.requireNonNull(connectionDecorator, "connectionDecorator");
+    Objects.requireNonNull(busyTimeout, "busyTimeout");
+    if (busyTimeout.isNegative()) {
+      throw new IllegalArgumentException("busyTimeout must not be negative");
+    }
   }
 
   public Builder toBuilder() {
@@ -62,6 +76,7 @@ public record DuckLakeOptions(
     private long targetFileSizeBytes;
     private UnaryOperator<Connection> connectionDecorator;
     private boolean queueCommits;
+    private Duration busyTimeout;
 
     private Builder(DuckLakeOptions o) {
       maxCommitAttempts = o.maxCommitAttempts;
@@ -70,6 +85,13 @@ public record DuckLakeOptions(
       targetFileSizeBytes = o.targetFileSizeBytes;
       connectionDecorator = o.connectionDecorator;
       queueCommits = o.queueCommits;
+      busyTimeout = o.busyTimeout;
+    }
+
+    /** How long to wait for a DuckDB catalog file held by another process (default 30 s). */
+    public Builder busyTimeout(Duration value) {
+      busyTimeout = value;
+      return this;
     }
 
     public Builder queueCommits(boolean value) {
@@ -109,7 +131,8 @@ public record DuckLakeOptions(
           retryBackoff,
           targetFileSizeBytes,
           connectionDecorator,
-          queueCommits);
+          queueCommits,
+          busyTimeout);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.ducklift.ducklake;
 
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.ducklake.write.TransactionState;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -99,8 +100,10 @@ public final class Transaction implements AutoCloseable {
   }
 
   /**
-   * Widens a column's type: {@code int8 → int16 → int32 → int64}, the unsigned chain, an unsigned
-   * type to a wider signed one, {@code float32 → float64}.
+   * Widens a column's type to DuckDB's maximum type of its type and {@code to}, as the official
+   * extension allows: {@code int8 → int16 → int32 → int64}, the unsigned chain, an unsigned type to
+   * a wider signed one, {@code float32 → float64}, integers and decimals to decimals with room for
+   * their values or to floats, {@code date → timestamp → timestamptz}.
    *
    * @throws DuckLakeException for any other change
    */
@@ -119,6 +122,22 @@ public final class Transaction implements AutoCloseable {
   public Transaction renameTable(TableName table, String newName) {
     state.renameTable(table, newName);
     return this;
+  }
+
+  /**
+   * Partitions a table by {@code keys} (each a column or {@code transform(column)} with {@code
+   * identity}, {@code year}, {@code month}, {@code day} or {@code hour}) from this snapshot on, as
+   * {@code ALTER TABLE … SET PARTITIONED BY} does; an empty list removes the partitioning. Files
+   * written before keep theirs. Appends of this transaction (after this call) write one file set
+   * per partition value into hive directories. A table whose partitioning an official writer (or
+   * another worker) set is written with that partitioning without this call.
+   *
+   * @return whether the partitioning changes (false if the table has these keys already)
+   * @throws DuckLakeException naming the table and key if a key names no column or its transform
+   *     does not apply to the column's type
+   */
+  public boolean setPartitioning(TableName table, List<PartitionField> keys) {
+    return state.setPartitioning(table, keys);
   }
 
   /** Drops a table with its data (files are kept until maintenance removes them). */

@@ -1,5 +1,6 @@
 package dev.ducklift.core;
 
+import dev.ducklift.core.spi.EpochValues;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -64,7 +65,11 @@ public record CursorValue(Kind kind, Object value) implements Comparable<CursorV
   }
 
   public static CursorValue of(Instant value) {
-    return new CursorValue(Kind.TIMESTAMPTZ, value.atOffset(ZoneOffset.UTC));
+    return new CursorValue(
+        Kind.TIMESTAMPTZ,
+        value.equals(Instant.MAX)
+            ? OffsetDateTime.MAX
+            : value.equals(Instant.MIN) ? OffsetDateTime.MIN : value.atOffset(ZoneOffset.UTC));
   }
 
   public static CursorValue of(LocalDateTime value) {
@@ -79,11 +84,26 @@ public record CursorValue(Kind kind, Object value) implements Comparable<CursorV
     return new CursorValue(Kind.TEXT, value);
   }
 
-  /** The exact text form: ISO-8601 for temporal kinds, plain digits for numbers. */
+  /**
+   * The exact text form: ISO-8601 for temporal kinds ({@code infinity} and {@code -infinity} for
+   * the largest and smallest, see {@link EpochValues}), plain digits for numbers.
+   */
   public String text() {
     return switch (kind) {
       case DECIMAL -> ((BigDecimal) value).toPlainString();
+      case TIMESTAMPTZ, TIMESTAMP, DATE -> {
+        int infinity = EpochValues.infinity(value);
+        yield infinity > 0 ? "infinity" : infinity < 0 ? "-infinity" : value.toString();
+      }
       default -> value.toString();
+    };
+  }
+
+  /** Whether this is the {@code infinity} (1) or {@code -infinity} (-1) of its kind, else 0. */
+  public int infinity() {
+    return switch (kind) {
+      case TIMESTAMPTZ, TIMESTAMP, DATE -> EpochValues.infinity(value);
+      default -> 0;
     };
   }
 
@@ -93,9 +113,11 @@ public record CursorValue(Kind kind, Object value) implements Comparable<CursorV
       return switch (kind) {
         case INTEGER -> of(Long.parseLong(text.trim()));
         case DECIMAL -> of(new BigDecimal(text.trim()));
-        case TIMESTAMPTZ -> of(OffsetDateTime.parse(text.trim()));
-        case TIMESTAMP -> of(LocalDateTime.parse(text.trim()));
-        case DATE -> of(LocalDate.parse(text.trim()));
+        case TIMESTAMPTZ ->
+            of(infinity(text, OffsetDateTime.MAX, OffsetDateTime.MIN, OffsetDateTime::parse));
+        case TIMESTAMP ->
+            of(infinity(text, LocalDateTime.MAX, LocalDateTime.MIN, LocalDateTime::parse));
+        case DATE -> of(infinity(text, LocalDate.MAX, LocalDate.MIN, LocalDate::parse));
         case TEXT -> of(text);
       };
     } catch (NumberFormatException | DateTimeParseException e) {
@@ -103,12 +125,26 @@ public record CursorValue(Kind kind, Object value) implements Comparable<CursorV
     }
   }
 
-  /** Compares two values of the same kind; timestamps with offsets compare by instant. */
+  private static <T> T infinity(
+      String text, T max, T min, java.util.function.Function<String, T> parser) {
+    String t = text.trim();
+    return t.equals("infinity") ? max : t.equals("-infinity") ? min : parser.apply(t);
+  }
+
+  /**
+   * Compares two values of the same kind; timestamps with offsets compare by instant, {@code
+   * -infinity} before and {@code infinity} after every other value.
+   */
   @Override
   public int compareTo(CursorValue other) {
     if (kind != other.kind) {
       throw new DuckliftException(
           "Cannot compare a " + kind + " cursor value with a " + other.kind + " cursor value");
+    }
+    int infinity = infinity();
+    int otherInfinity = other.infinity();
+    if (infinity != 0 || otherInfinity != 0) {
+      return Integer.compare(infinity, otherInfinity);
     }
     return switch (kind) {
       case INTEGER -> Long.compare((Long) value, (Long) other.value);

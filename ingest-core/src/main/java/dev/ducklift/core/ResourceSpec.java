@@ -1,6 +1,7 @@
 package dev.ducklift.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,17 @@ import java.util.Optional;
  * @param writeDisposition how rows land; defaults to {@link WriteDisposition#INSERT_NEW} when there
  *     is a primary key and a cursor, else {@link WriteDisposition#APPEND}
  * @param incremental the incremental cursor, or {@code null}
- * @param columns declared columns, by normalized column name
+ * @param columns declared columns, by normalized column name, in declaration order
  * @param maxNestingDepth how deep nested objects flatten into columns before the rest is kept as
  *     JSON
  * @param schemaContract what happens with values that do not fit the schema
+ * @param normalization naming, naive timestamps and JSON numbers (defaults to {@link
+ *     Normalization#DEFAULT})
+ * @param partitionBy the root table's partition keys, empty for no opinion (a table keeps the
+ *     partitioning its catalog records); a non-empty hint that differs from the table's current
+ *     partitioning changes it
+ * @param merge merge strategy, merge key, hard-delete column, dedup order and SCD2 options ({@link
+ *     MergeHints#NONE} by default)
  */
 public record ResourceSpec(
     String name,
@@ -29,7 +37,10 @@ public record ResourceSpec(
     Incremental incremental,
     Map<String, ColumnHint> columns,
     int maxNestingDepth,
-    SchemaContract schemaContract) {
+    SchemaContract schemaContract,
+    Normalization normalization,
+    List<PartitionField> partitionBy,
+    MergeHints merge) {
 
   public static final int DEFAULT_MAX_NESTING_DEPTH = 10;
 
@@ -40,14 +51,19 @@ public record ResourceSpec(
     }
     tableName = tableName == null || tableName.isBlank() ? name : tableName;
     primaryKey = List.copyOf(primaryKey == null ? List.of() : primaryKey);
-    columns = Map.copyOf(columns == null ? Map.of() : columns);
+    // In declaration order: a new table's columns follow it.
+    columns =
+        Collections.unmodifiableMap(new LinkedHashMap<>(columns == null ? Map.of() : columns));
     if (writeDisposition == null) {
       writeDisposition =
           !primaryKey.isEmpty() && incremental != null
               ? WriteDisposition.INSERT_NEW
               : WriteDisposition.APPEND;
     }
-    if ((writeDisposition == WriteDisposition.MERGE
+    merge = merge == null ? MergeHints.NONE : merge;
+    // delete-insert ends rows by merge key; scd2 can tell versions apart by their hash
+    boolean keyless = merge.strategy() != MergeStrategy.UPSERT;
+    if ((writeDisposition == WriteDisposition.MERGE && !keyless
             || writeDisposition == WriteDisposition.INSERT_NEW)
         && primaryKey.isEmpty()) {
       throw new DuckliftException(
@@ -61,6 +77,33 @@ public record ResourceSpec(
       throw new IllegalArgumentException("Max nesting depth must be >= 0: " + maxNestingDepth);
     }
     schemaContract = schemaContract == null ? SchemaContract.EVOLVE : schemaContract;
+    normalization = normalization == null ? Normalization.DEFAULT : normalization;
+    partitionBy = List.copyOf(partitionBy == null ? List.of() : partitionBy);
+    for (int i = 0; i < partitionBy.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (partitionBy.get(i).equals(partitionBy.get(j))) {
+          throw new DuckliftException(
+              "Resource '" + name + "' names partition key '" + partitionBy.get(i) + "' twice");
+        }
+      }
+    }
+    merge.validate(name, writeDisposition, primaryKey, incremental != null);
+    if (merge.hardDelete() != null) {
+      ColumnHint flag = columns.get(merge.hardDelete());
+      if (flag != null
+          && !flag.nullable()
+          && flag.type() != null
+          && flag.type().kind() != dev.ducklift.core.schema.DataType.Kind.BOOLEAN) {
+        throw new DuckliftException(
+            "Resource '"
+                + name
+                + "': hard_delete column '"
+                + merge.hardDelete()
+                + "' must be boolean or nullable, but is declared "
+                + flag.type().duckdbType()
+                + " NOT NULL (every row would delete its key)");
+      }
+    }
   }
 
   public Optional<Incremental> incrementalCursor() {
@@ -80,6 +123,9 @@ public record ResourceSpec(
     b.columns = new LinkedHashMap<>(columns);
     b.maxNestingDepth = maxNestingDepth;
     b.schemaContract = schemaContract;
+    b.normalization = normalization;
+    b.partitionBy = new ArrayList<>(partitionBy);
+    b.merge = merge;
     return b;
   }
 
@@ -93,6 +139,9 @@ public record ResourceSpec(
     private Map<String, ColumnHint> columns = new LinkedHashMap<>();
     private int maxNestingDepth = DEFAULT_MAX_NESTING_DEPTH;
     private SchemaContract schemaContract = SchemaContract.EVOLVE;
+    private Normalization normalization = Normalization.DEFAULT;
+    private List<PartitionField> partitionBy = new ArrayList<>();
+    private MergeHints merge = MergeHints.NONE;
 
     private Builder(String name) {
       this.name = name;
@@ -138,6 +187,58 @@ public record ResourceSpec(
       return this;
     }
 
+    public Builder normalization(Normalization normalization) {
+      this.normalization = normalization;
+      return this;
+    }
+
+    /** Field names as they are ({@code direct}) or snake_case (the default). */
+    public Builder naming(Normalization.Naming naming) {
+      this.normalization = normalization.withNaming(naming);
+      return this;
+    }
+
+    /**
+     * The zone naive timestamps are read in when they meet a {@code TIMESTAMPTZ} column (default
+     * UTC); {@code null} keeps naive and offset timestamps in separate columns.
+     */
+    public Builder naiveTimestamps(java.time.ZoneId zone) {
+      this.normalization = normalization.withNaiveTimestamps(zone);
+      return this;
+    }
+
+    /** How a JSON source reads numbers with a fraction or exponent (default {@code DOUBLE}). */
+    public Builder jsonNumbers(Normalization.JsonNumbers jsonNumbers) {
+      this.normalization = normalization.withJsonNumbers(jsonNumbers);
+      return this;
+    }
+
+    /**
+     * The root table's partition keys, each a column or {@code transform(column)} with {@code
+     * identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     *
+     * @throws DuckliftException naming the key if one is malformed or its transform unknown
+     */
+    public Builder partitionBy(String... keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = fields;
+      return this;
+    }
+
+    public Builder partitionBy(List<PartitionField> fields) {
+      this.partitionBy = new ArrayList<>(fields);
+      return this;
+    }
+
+    /** Sets the merge hints (strategy, merge key, hard delete, dedup order, SCD2 options). */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints;
+      return this;
+    }
+
     public ResourceSpec build() {
       return new ResourceSpec(
           name,
@@ -147,7 +248,10 @@ public record ResourceSpec(
           incremental,
           columns,
           maxNestingDepth,
-          schemaContract);
+          schemaContract,
+          normalization,
+          partitionBy,
+          merge);
     }
   }
 }

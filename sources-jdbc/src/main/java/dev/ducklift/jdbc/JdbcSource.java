@@ -72,7 +72,8 @@ public final class JdbcSource implements Source {
             ? b.dialect
             : b.url.startsWith("jdbc:postgresql:") ? new PostgresDialect() : new GenericDialect();
     this.connections =
-        new ConnectionFactory(b.name, b.url, b.user, b.password, b.properties, dialect);
+        new ConnectionFactory(
+            b.name, b.url, b.user, b.userIsSecret, b.password, b.properties, dialect);
     this.connections.maxIdle(b.parallelism);
     this.tables = List.copyOf(b.tables);
     this.options =
@@ -186,6 +187,7 @@ public final class JdbcSource implements Source {
     private final String name;
     private String url;
     private Secret user;
+    private boolean userIsSecret;
     private Secret password;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private JdbcDialect dialect;
@@ -207,8 +209,17 @@ public final class JdbcSource implements Source {
       return this;
     }
 
+    /** A user name that is itself a secret: masked in messages like the password. */
     public Builder user(Secret user) {
       this.user = user;
+      this.userIsSecret = true;
+      return this;
+    }
+
+    /** A user name that is not secret: shown in driver messages as it is. */
+    public Builder user(String user) {
+      this.user = user == null ? null : Secret.of(user);
+      this.userIsSecret = false;
       return this;
     }
 

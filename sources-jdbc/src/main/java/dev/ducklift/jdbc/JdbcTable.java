@@ -2,6 +2,8 @@ package dev.ducklift.jdbc;
 
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.MergeHints;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.DataType;
 import java.math.BigDecimal;
@@ -41,6 +43,7 @@ public final class JdbcTable {
   private final List<String> excludeColumns;
   private final List<String> primaryKey;
   private final WriteDisposition writeDisposition;
+  private final MergeHints merge;
   private final CursorMode cursorMode;
   private final String cursorColumn;
   private final String incrementingColumn;
@@ -51,6 +54,7 @@ public final class JdbcTable {
   private final RangeSplit split;
   private final int shardIndex;
   private final int shardCount;
+  private final List<PartitionField> partitionBy;
 
   private JdbcTable(Builder b) {
     this.kind = b.kind;
@@ -63,6 +67,7 @@ public final class JdbcTable {
     this.excludeColumns = List.copyOf(b.excludeColumns);
     this.primaryKey = List.copyOf(b.primaryKey);
     this.writeDisposition = b.writeDisposition;
+    this.merge = b.merge;
     this.cursorMode = b.cursorMode;
     this.cursorColumn = b.cursorColumn;
     this.incrementingColumn = b.incrementingColumn;
@@ -73,6 +78,7 @@ public final class JdbcTable {
     this.split = b.split;
     this.shardIndex = b.shardIndex;
     this.shardCount = b.shardCount;
+    this.partitionBy = List.copyOf(b.partitionBy);
   }
 
   /** A table by name, optionally schema-qualified ({@code public.events}). */
@@ -140,6 +146,16 @@ public final class JdbcTable {
   /** The declared primary key, empty to read it from the database. */
   public List<String> primaryKey() {
     return primaryKey;
+  }
+
+  /** The merge hints (strategy, merge key, hard delete, dedup order, SCD2 options). */
+  public MergeHints merge() {
+    return merge;
+  }
+
+  /** The destination table's partition keys, by source column name (empty: none declared). */
+  public List<PartitionField> partitionBy() {
+    return partitionBy;
   }
 
   /** The declared disposition, or {@code null} for ingest-core's default. */
@@ -214,6 +230,7 @@ public final class JdbcTable {
     b.excludeColumns = new ArrayList<>(excludeColumns);
     b.primaryKey = new ArrayList<>(primaryKey);
     b.writeDisposition = writeDisposition;
+    b.merge = merge;
     b.cursorMode = cursorMode;
     b.cursorColumn = cursorColumn;
     b.incrementingColumn = incrementingColumn;
@@ -224,6 +241,7 @@ public final class JdbcTable {
     b.split = split;
     b.shardIndex = shardIndex;
     b.shardCount = shardCount;
+    b.partitionBy = new ArrayList<>(partitionBy);
     return b;
   }
 
@@ -252,12 +270,14 @@ public final class JdbcTable {
     private List<String> excludeColumns = new ArrayList<>();
     private List<String> primaryKey = new ArrayList<>();
     private WriteDisposition writeDisposition;
+    private MergeHints merge = MergeHints.NONE;
     private CursorMode cursorMode;
     private String cursorColumn;
     private String incrementingColumn;
     private Object initialValue;
     private Object endValue;
     private Object lag;
+    private List<PartitionField> partitionBy = new ArrayList<>();
     private Map<String, DataType> columnTypes = new LinkedHashMap<>();
     private RangeSplit split;
     private int shardIndex;
@@ -323,6 +343,12 @@ public final class JdbcTable {
 
     public Builder primaryKey(List<String> columns) {
       this.primaryKey = new ArrayList<>(columns);
+      return this;
+    }
+
+    /** Sets the merge hints; columns are named as in the table (or the query's result). */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints == null ? MergeHints.NONE : hints;
       return this;
     }
 
@@ -396,6 +422,25 @@ public final class JdbcTable {
      */
     public Builder columnType(String column, DataType type) {
       this.columnTypes.put(column, type);
+      return this;
+    }
+
+    /**
+     * Partitions the destination table by these keys: a source column, or {@code transform(column)}
+     * with {@code identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     *
+     * @throws DuckliftException naming the key if one is malformed or its transform unknown
+     */
+    public Builder partitionBy(String... keys) {
+      return partitionBy(List.of(keys));
+    }
+
+    public Builder partitionBy(List<String> keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = fields;
       return this;
     }
 

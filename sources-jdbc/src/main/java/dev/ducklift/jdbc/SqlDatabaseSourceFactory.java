@@ -2,7 +2,7 @@ package dev.ducklift.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ducklift.core.DuckliftException;
-import dev.ducklift.core.Secret;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.SecretResolver;
 import dev.ducklift.core.Source;
 import dev.ducklift.core.WriteDisposition;
@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  *         destination_table: events    # default: the resource name
  *         include_columns: [a, b]      # or exclude_columns: [c]
  *         primary_key: [event_id]      # default: read from the database
+ *         partition_by: [year(event_timestamp), region]  # identity, year, month, day, hour
  *         write_disposition: insert-new
  *         cursor:
  *           mode: timestamp            # incrementing | timestamp | timestamp+incrementing
@@ -87,7 +88,8 @@ public final class SqlDatabaseSourceFactory implements SourceFactory {
           "cursor",
           "column_types",
           "split",
-          "shard");
+          "shard",
+          "partition_by");
   private static final Set<String> CURSOR_KEYS =
       Set.of("mode", "column", "incrementing_column", "lag", "initial_value", "end_value");
   private static final Set<String> SPLIT_KEYS = Set.of("column", "parts", "lower", "upper");
@@ -106,7 +108,11 @@ public final class SqlDatabaseSourceFactory implements SourceFactory {
     JdbcSource.Builder b = JdbcSource.builder(name).url(text(config, "url", where, true));
     String user = text(config, "user", where, false);
     if (user != null) {
-      b.user(isReference(user) ? secrets.resolve(user) : Secret.of(user));
+      if (isReference(user)) {
+        b.user(secrets.resolve(user));
+      } else {
+        b.user(user);
+      }
     }
     String password = text(config, "password", where, false);
     if (password != null) {
@@ -153,7 +159,9 @@ public final class SqlDatabaseSourceFactory implements SourceFactory {
   }
 
   private static JdbcTable table(JsonNode node, String where) {
-    keys(node, TABLE_KEYS, where);
+    Set<String> allowed = new java.util.HashSet<>(TABLE_KEYS);
+    allowed.addAll(MergeHints.CONFIG_KEYS);
+    keys(node, allowed, where);
     String table = text(node, "table", where, false);
     String pattern = text(node, "pattern", where, false);
     String query = text(node, "query", where, false);
@@ -187,10 +195,18 @@ public final class SqlDatabaseSourceFactory implements SourceFactory {
     if (node.has("primary_key")) {
       b.primaryKey(list(node, "primary_key", where));
     }
+    if (node.has("partition_by")) {
+      try {
+        b.partitionBy(list(node, "partition_by", where));
+      } catch (DuckliftException e) {
+        throw new DuckliftException(where + ", partition_by: " + e.getMessage(), e);
+      }
+    }
     String disposition = text(node, "write_disposition", where, false);
     if (disposition != null) {
       b.writeDisposition(WriteDisposition.fromConfigName(disposition));
     }
+    b.merge(MergeHints.fromConfig(node, where));
     JsonNode cursor = node.path("cursor");
     if (!cursor.isMissingNode()) {
       cursor(b, cursor, where + ", cursor");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.MergeHints;
 import dev.ducklift.core.PipelineConfig;
 import dev.ducklift.core.Resource;
 import dev.ducklift.core.Secret;
@@ -73,8 +74,10 @@ class SqlDatabaseSourceFactoryIT {
               cursor: {mode: timestamp, column: updated_at, lag: 5m, initial_value: "2023-12-31T00:00:00Z"}
               column_types: {amount: "decimal(12,2)"}
               exclude_columns: [note]
+              partition_by: [month(updated_at), day(updated_at)]
             - pattern: public.order_i%
               write_disposition: merge
+              dedup_sort: {line: desc}
             - query: SELECT id, amount FROM orders WHERE id > 1
               resource: big_orders
               primary_key: [id]
@@ -99,10 +102,12 @@ class SqlDatabaseSourceFactoryIT {
                     .initialValue("2023-12-31T00:00:00Z")
                     .columnType("amount", DataType.decimal(12, 2))
                     .excludeColumns("note")
+                    .partitionBy("month(updated_at)", "day(updated_at)")
                     .build())
             .table(
                 JdbcTable.pattern("public.order_i%")
                     .writeDisposition(WriteDisposition.MERGE)
+                    .merge(MergeHints.builder().dedupSort("line", true).build())
                     .build())
             .table(
                 JdbcTable.query("big_orders", "SELECT id, amount FROM orders WHERE id > 1")
@@ -119,6 +124,11 @@ class SqlDatabaseSourceFactoryIT {
     assertThat(resources.get(0).spec().incremental().initialValue())
         .isEqualTo(CursorValue.parse(CursorValue.Kind.TIMESTAMPTZ, "2023-12-31T00:00:00Z"));
     assertThat(resources.get(1).spec().primaryKey()).containsExactly("order_id", "line");
+    assertThat(resources.get(1).spec().merge().dedupSort())
+        .containsExactly(MergeHints.SortColumn.desc("line"));
+    assertThat(resources.get(0).spec().partitionBy())
+        .extracting(Object::toString)
+        .containsExactly("month(updated_at)", "day(updated_at)");
     Extraction orders = Extraction.run(resources.get(0));
     assertThat(orders.records)
         .extracting(r -> r.get("amount"))
@@ -167,6 +177,39 @@ class SqlDatabaseSourceFactoryIT {
         .hasMessageNotContaining("ghost_user");
   }
 
+  private static Throwable connectToAClosedPort(String user) {
+    String yaml =
+        """
+        name: shop
+        sources:
+          - name: shop
+            type: sql_database
+            url: jdbc:postgresql://127.0.0.1:1/shop
+            user: %s
+            password: secrets:pg.password
+            tables: [{table: orders}]
+        """
+            .formatted(user);
+    Source source =
+        PipelineConfig.parse(
+                yaml, Path.of("."), Secrets.of(Map.of("pg.password", PASSWORD), Map.of("U", "u")))
+            .createSources()
+            .get(0);
+    return org.assertj.core.api.Assertions.catchThrowable(source::resources);
+  }
+
+  @Test
+  void aOneLetterSecretUserDoesNotMangleTheDriverMessage() {
+    // The driver says "Connection to 127.0.0.1:1 refused. Check that the hostname and port ...".
+    assertThat(connectToAClosedPort("env:U"))
+        .isInstanceOf(DuckliftException.class)
+        .hasMessageContaining("Source 'shop' cannot connect")
+        .hasMessageContaining("127.0.0.1:1 refused")
+        .hasMessageNotContaining("***");
+    // A user name given as plain text is not a secret and is never masked.
+    assertThat(connectToAClosedPort("u")).hasMessageContaining("127.0.0.1:1 refused");
+  }
+
   @Test
   void namesTheTableAndColumnWhenHintsDoNotFit() {
     assertThatThrownBy(
@@ -182,5 +225,38 @@ class SqlDatabaseSourceFactoryIT {
             () ->
                 pg.source("s").table(JdbcTable.table("public.missing").build()).build().resources())
         .hasMessageContaining("Table public.missing does not exist");
+  }
+
+  @Test
+  void namesTheTableAndKeyWhenAPartitionKeyDoesNotFit() {
+    assertThatThrownBy(
+            () ->
+                pg.source("s")
+                    .table(JdbcTable.table("public.orders").partitionBy("year(nope)").build())
+                    .build()
+                    .resources())
+        .isInstanceOf(DuckliftException.class)
+        .hasMessageContaining(
+            "public.orders has no column 'nope' (named as partition key 'year(nope)')");
+    assertThatThrownBy(
+            () ->
+                pg.source("s")
+                    .table(JdbcTable.table("public.orders").partitionBy("year(note)").build())
+                    .build()
+                    .resources())
+        .isInstanceOf(DuckliftException.class)
+        .hasMessageContaining(
+            "public.orders: partition key 'year(note)': year does not apply to a column of type"
+                + " text");
+    assertThatThrownBy(
+            () ->
+                PipelineConfig.parse(
+                        config("- table: public.orders\n  partition_by: [week(updated_at)]"),
+                        Path.of("."),
+                        secrets())
+                    .createSources())
+        .isInstanceOf(DuckliftException.class)
+        .hasMessageContaining("partition_by")
+        .hasMessageContaining("Unknown partition transform 'week'");
   }
 }

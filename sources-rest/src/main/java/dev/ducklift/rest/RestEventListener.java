@@ -14,6 +14,13 @@ public abstract class RestEventListener {
   /** An attempt of a request is about to be sent (attempt counts from 1). */
   public void requestStarted(String resource, String method, String url, int page, int attempt) {}
 
+  /**
+   * A request is sent again at once on a new connection because its pooled connection had been
+   * closed by the server before any response arrived. This is not a retry: it waits for nothing and
+   * uses no attempt.
+   */
+  public void requestResent(String resource, String method, String url, int page, String reason) {}
+
   /** A response arrived (before any retry decision). */
   public void responseReceived(String resource, String url, int status, Duration elapsed) {}
 

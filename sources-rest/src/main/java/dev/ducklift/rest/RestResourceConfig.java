@@ -1,10 +1,17 @@
 package dev.ducklift.rest;
 
+import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.Incremental;
+import dev.ducklift.core.MergeHints;
+import dev.ducklift.core.Normalization;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The declaration of one REST resource, or (without a name) the resource defaults of a source.
@@ -20,6 +27,16 @@ import java.util.Locale;
  * @param rowOrder the order in which the API returns records by cursor, enabling early stop
  * @param includeFromParent parent fields copied into each child record as {@code _<parent>_<field>}
  * @param processingSteps filters and maps applied to each record, in order
+ * @param columns declared columns (type hints such as {@code decimal(12,2)}), by column name
+ * @param naming how field names become column names, or {@code null} when unset (snake_case)
+ * @param naiveTimestamps {@code utc}, {@code separate} or a zone id, or {@code null} when unset
+ *     ({@code utc}); see {@link Normalization}
+ * @param jsonNumbers how numbers with a fraction or exponent are read, or {@code null} when unset
+ *     ({@code double})
+ * @param merge merge hints (strategy, merge key, hard delete, dedup order, SCD2 options), or {@code
+ *     null} when unset
+ * @param partitionBy the root table's partition keys ({@code column} or {@code transform(column)}),
+ *     or {@code null} when unset
  */
 public record RestResourceConfig(
     String name,
@@ -30,7 +47,13 @@ public record RestResourceConfig(
     Incremental incremental,
     RowOrder rowOrder,
     List<String> includeFromParent,
-    List<ProcessingStep> processingSteps) {
+    List<ProcessingStep> processingSteps,
+    Map<String, ColumnHint> columns,
+    Normalization.Naming naming,
+    String naiveTimestamps,
+    Normalization.JsonNumbers jsonNumbers,
+    List<PartitionField> partitionBy,
+    MergeHints merge) {
 
   /**
    * The order of records by cursor, as the API returns them. With {@code ASC} the resource stops at
@@ -50,6 +73,27 @@ public record RestResourceConfig(
     primaryKey = primaryKey == null ? null : List.copyOf(primaryKey);
     includeFromParent = List.copyOf(includeFromParent == null ? List.of() : includeFromParent);
     processingSteps = List.copyOf(processingSteps == null ? List.of() : processingSteps);
+    columns =
+        columns == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    if (naiveTimestamps != null) {
+      Normalization.naiveTimestampsFromConfig(naiveTimestamps);
+    }
+    partitionBy = partitionBy == null ? null : List.copyOf(partitionBy);
+  }
+
+  /** Naming, naive timestamps and JSON numbers of this resource (defaults where unset). */
+  public Normalization normalization() {
+    Normalization n = Normalization.DEFAULT;
+    if (naming != null) {
+      n = n.withNaming(naming);
+    }
+    if (naiveTimestamps != null) {
+      n = n.withNaiveTimestamps(Normalization.naiveTimestampsFromConfig(naiveTimestamps));
+    }
+    if (jsonNumbers != null) {
+      n = n.withJsonNumbers(jsonNumbers);
+    }
+    return n;
   }
 
   public static Builder builder(String name) {
@@ -71,6 +115,12 @@ public record RestResourceConfig(
     b.rowOrder = rowOrder;
     b.includeFromParent.addAll(includeFromParent);
     b.processingSteps.addAll(processingSteps);
+    b.columns.putAll(columns);
+    b.naming = naming;
+    b.naiveTimestamps = naiveTimestamps;
+    b.jsonNumbers = jsonNumbers;
+    b.partitionBy = partitionBy;
+    b.merge = merge;
     return b;
   }
 
@@ -90,7 +140,13 @@ public record RestResourceConfig(
         incremental != null ? incremental : defaults.incremental,
         rowOrder != null ? rowOrder : defaults.rowOrder,
         !includeFromParent.isEmpty() ? includeFromParent : defaults.includeFromParent,
-        !processingSteps.isEmpty() ? processingSteps : defaults.processingSteps);
+        !processingSteps.isEmpty() ? processingSteps : defaults.processingSteps,
+        !columns.isEmpty() ? columns : defaults.columns,
+        naming != null ? naming : defaults.naming,
+        naiveTimestamps != null ? naiveTimestamps : defaults.naiveTimestamps,
+        jsonNumbers != null ? jsonNumbers : defaults.jsonNumbers,
+        partitionBy != null ? partitionBy : defaults.partitionBy,
+        merge != null ? merge : defaults.merge);
   }
 
   /** Builds a {@link RestResourceConfig}. Not thread-safe. */
@@ -104,6 +160,12 @@ public record RestResourceConfig(
     private RowOrder rowOrder;
     private final List<String> includeFromParent = new ArrayList<>();
     private final List<ProcessingStep> processingSteps = new ArrayList<>();
+    private final Map<String, ColumnHint> columns = new LinkedHashMap<>();
+    private Normalization.Naming naming;
+    private String naiveTimestamps;
+    private Normalization.JsonNumbers jsonNumbers;
+    private List<PartitionField> partitionBy;
+    private MergeHints merge;
 
     private Builder(String name) {
       this.name = name;
@@ -156,8 +218,51 @@ public record RestResourceConfig(
       return this;
     }
 
+    /** Sets the merge hints; columns are named by their record paths, like the primary key. */
+    public Builder merge(MergeHints hints) {
+      this.merge = hints;
+      return this;
+    }
+
     public Builder processingStep(ProcessingStep step) {
       this.processingSteps.add(step);
+      return this;
+    }
+
+    /** Declares a column (a type hint such as {@code DataType.decimal(12, 2)}). */
+    public Builder column(ColumnHint hint) {
+      this.columns.put(hint.name(), hint);
+      return this;
+    }
+
+    /** Field names as they are ({@code DIRECT}) or snake_case (the default). */
+    public Builder naming(Normalization.Naming naming) {
+      this.naming = naming;
+      return this;
+    }
+
+    /** {@code utc} (the default), {@code separate} or a zone id such as {@code Europe/Berlin}. */
+    public Builder naiveTimestamps(String setting) {
+      this.naiveTimestamps = setting;
+      return this;
+    }
+
+    /** {@code DOUBLE} (the default) or {@code EXACT} decimals for numbers with a fraction. */
+    public Builder jsonNumbers(Normalization.JsonNumbers jsonNumbers) {
+      this.jsonNumbers = jsonNumbers;
+      return this;
+    }
+
+    /**
+     * The root table's partition keys: {@code column} or {@code transform(column)} with {@code
+     * identity}, {@code year}, {@code month}, {@code day} or {@code hour}.
+     */
+    public Builder partitionBy(String... keys) {
+      List<PartitionField> fields = new ArrayList<>();
+      for (String k : keys) {
+        fields.add(PartitionField.parse(k));
+      }
+      this.partitionBy = List.copyOf(fields);
       return this;
     }
 
@@ -171,7 +276,13 @@ public record RestResourceConfig(
           incremental,
           rowOrder,
           includeFromParent,
-          processingSteps);
+          processingSteps,
+          columns,
+          naming,
+          naiveTimestamps,
+          jsonNumbers,
+          partitionBy,
+          merge);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.Resource;
 import dev.ducklift.core.ResourceSpec;
 import dev.ducklift.core.Secret;
+import dev.ducklift.core.SecretMask;
 import dev.ducklift.core.Source;
 import dev.ducklift.rest.internal.JsonPath;
 import dev.ducklift.rest.internal.Redactor;
@@ -48,7 +49,7 @@ public final class RestSource implements Source {
     }
     this.resourceConfigs = List.copyOf(merged);
     this.transport =
-        new Transport(client, redactor(client, b.sensitiveQueryParameters), b.listener);
+        new Transport(client, redactor(name, client, b.sensitiveQueryParameters), b.listener);
     this.resources = plan(merged, b.listener);
   }
 
@@ -108,12 +109,22 @@ public final class RestSource implements Source {
         + "]";
   }
 
-  private static Redactor redactor(RestClientConfig client, Set<String> extraParameters) {
+  private static Redactor redactor(
+      String name, RestClientConfig client, Set<String> extraParameters) {
     Set<String> params = new LinkedHashSet<>(extraParameters);
     List<Secret> secrets = new ArrayList<>();
     if (client.auth() != null) {
       params.addAll(client.auth().sensitiveQueryParameters());
       secrets.addAll(client.auth().secrets());
+      for (Secret secret : client.auth().secrets()) {
+        SecretMask.warnIfTooShort(
+            "Source '"
+                + name
+                + "': a secret of its "
+                + client.auth().getClass().getSimpleName()
+                + " authentication",
+            secret);
+      }
     }
     return new Redactor(params, secrets);
   }
@@ -133,13 +144,17 @@ public final class RestSource implements Source {
     List<Resource> result = new ArrayList<>();
     for (RestResourceConfig c : configs) {
       ResourcePlan plan = planOf(c, byName, plans, 0);
-      ResourceSpec spec =
+      ResourceSpec.Builder builder =
           ResourceSpec.builder(c.name())
               .tableName(c.tableName())
               .primaryKey(c.primaryKey() == null ? List.of() : c.primaryKey())
               .writeDisposition(c.writeDisposition())
               .incremental(c.incremental())
-              .build();
+              .merge(c.merge())
+              .partitionBy(c.partitionBy() == null ? List.of() : c.partitionBy())
+              .normalization(c.normalization());
+      c.columns().values().forEach(builder::column);
+      ResourceSpec spec = builder.build();
       result.add(new RestResource(spec, plan, client, transport, listener));
     }
     return List.copyOf(result);

@@ -36,6 +36,15 @@ class InternalsTest {
   }
 
   @Test
+  void oneAndThreeLetterSecretsAreMaskedOnlyAsWholeWords() {
+    Redactor redactor = new Redactor(List.of(), List.of(Secret.of("u"), Secret.of("k3y")));
+    assertThat(redactor.text("Failed to connect: refused by upstream k3yring u"))
+        .isEqualTo("Failed to connect: refused by upstream k3yring REDACTED");
+    assertThat(redactor.url(HttpUrl.get("https://api.example.com/users/items?q=k3y&user=u&s=sun")))
+        .isEqualTo("https://api.example.com/users/items?s=sun&q=REDACTED&user=REDACTED");
+  }
+
+  @Test
   void sanitizedExceptionsKeepTheirClassNameAndStackButNotTheSecret() {
     Redactor redactor = new Redactor(List.of(), List.of(Secret.of("hunter22")));
     IOException cause = new IOException("unexpected end of stream on http://h/?k=hunter22");

@@ -145,4 +145,36 @@ class RedactionIT {
     assertThat(logText()).doesNotContain(TOKEN);
     assertThat(events).noneMatch(e -> e.contains(TOKEN));
   }
+
+  @Test
+  void oneAndThreeLetterSecretsDoNotMangleMessagesAndAreWarnedAboutAtConfiguration()
+      throws Exception {
+    server =
+        Servers.start(
+            r ->
+                Servers.status(500)
+                    .newBuilder()
+                    .body("{\"error\":\"user u refused: k3yring k3y rejected\"}")
+                    .build());
+    Throwable oneLetter;
+    try (RestSource source = source(RestAuth.bearer(Secret.of("u")))) {
+      oneLetter = catchThrowable(() -> Collected.extract(source.resource("items")));
+    }
+    Throwable threeLetters;
+    try (RestSource source =
+        source(RestAuth.apiKey("X-Key", Secret.of("k3y"), RestAuth.ApiKey.Location.HEADER))) {
+      threeLetters = catchThrowable(() -> Collected.extract(source.resource("items")));
+    }
+    assertThat(oneLetter)
+        .hasMessageContaining("HTTP 500")
+        .hasMessageContaining("user REDACTED refused: k3yring k3y rejected");
+    assertThat(threeLetters).hasMessageContaining("user u refused: k3yring REDACTED rejected");
+    assertThat(logText())
+        .contains(
+            "Source 's': a secret of its Bearer authentication is only 1 character long, too short"
+                + " to be a credential")
+        .contains("Source 's': a secret of its ApiKey authentication is only 3 characters long")
+        .contains("Retrying GET")
+        .doesNotContain("REDACTEDsed");
+  }
 }

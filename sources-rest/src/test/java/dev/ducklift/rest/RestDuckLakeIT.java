@@ -161,7 +161,7 @@ class RestDuckLakeIT {
       assertThat(first.snapshotIds()).hasSize(1);
       assertThat(second.snapshotIds()).hasSize(1).doesNotContainAnyElementsOf(first.snapshotIds());
     }
-    // Totals are exact decimals (id + 0.50); the lake column's scale is the normalizer's.
+    // Totals (id + 0.50) are doubles by default, exact for halves.
     assertThat(lakeRows("SELECT id, status, total = id + 0.5 FROM main.orders ORDER BY id"))
         .containsExactly(
             "1|new|true",

@@ -54,6 +54,7 @@ class RestSourceFactoryTest {
       resource_defaults:
         primary_key: id
         write_disposition: merge
+        partition_by: [month(created_at)]
         endpoint:
           params: {per_page: "100", lang: en}
           response_actions:
@@ -70,6 +71,7 @@ class RestSourceFactoryTest {
             initial_value: "2024-01-01T00:00:00Z"
             lag: 1h
           row_order: asc
+          partition_by: [year(updated_at), region]
           processing_steps:
             - filter: {path: status, equals: active}
             - map: {drop: [internal]}
@@ -109,6 +111,7 @@ class RestSourceFactoryTest {
         RestResourceConfig.defaults()
             .primaryKey("id")
             .writeDisposition(WriteDisposition.MERGE)
+            .partitionBy("month(created_at)")
             .endpoint(
                 Endpoint.builder()
                     .param("per_page", "100")
@@ -131,6 +134,7 @@ class RestSourceFactoryTest {
                     .withInitialValue(CursorValue.of(OffsetDateTime.parse("2024-01-01T00:00:00Z")))
                     .withLag(Duration.ofHours(1)))
             .rowOrder(RestResourceConfig.RowOrder.ASC)
+            .partitionBy("year(updated_at)", "region")
             .processingStep(ProcessingStep.keepWhere("status", "active"))
             .processingStep(ProcessingStep.dropFields("internal"))
             .processingStep(ProcessingStep.renameFields(Map.of("login", "user_name")))
@@ -177,6 +181,23 @@ class RestSourceFactoryTest {
       assertThat(yaml.resources().stream().map(r -> r.spec()).toList())
           .isEqualTo(java.resources().stream().map(r -> r.spec()).toList());
     }
+  }
+
+  @Test
+  void partitionKeysComeFromTheResourceOrItsDefaults() throws Exception {
+    try (RestSource yaml = fromYaml(CONFIG)) {
+      assertThat(yaml.resources())
+          .extracting(r -> r.spec().partitionBy().toString())
+          .containsExactly(
+              "[year(updated_at), region]", "[month(created_at)]", "[month(created_at)]");
+    }
+    String bad =
+        CONFIG.replace(
+            "partition_by: [year(updated_at), region]", "partition_by: [week(updated_at)]");
+    assertThatThrownBy(() -> fromYaml(bad))
+        .isInstanceOf(DuckliftException.class)
+        .hasMessageContaining("resources[0].partition_by")
+        .hasMessageContaining("Unknown partition transform 'week'");
   }
 
   @Test

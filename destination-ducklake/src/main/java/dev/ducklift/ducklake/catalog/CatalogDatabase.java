@@ -1,23 +1,32 @@
 package dev.ducklift.ducklake.catalog;
 
+import dev.ducklift.core.spi.CrashPoints;
 import dev.ducklift.ducklake.DuckLakeException;
 import dev.ducklift.ducklake.internal.ConnectionPool;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -27,10 +36,14 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>A DuckDB-file catalog is attached (as {@value #DUCKDB_ALIAS}) to one in-memory DuckDB database
  * per file and process, shared by every {@code CatalogDatabase} of that file (DuckDB attaches a
- * file only once per process; a file first opened read-only cannot also be opened for writing);
- * {@link #connect()} hands out connections to that database. A new file is created with storage
- * version v1.5.0 so that DuckDB 1.5 and 2.0 both open it. A PostgreSQL catalog gets pooled pgjdbc
- * connections.
+ * file only once per process; a file attached read-only cannot also be written); {@link #connect()}
+ * hands out connections to that database. A DuckDB file can be open in one process at a time (or
+ * read-only in several), so the file is attached only while a connection or a {@link #hold()} uses
+ * it and detached when the last one closes: a reader and a writer in different processes, or two
+ * writers, interleave. Attaching a file another process holds is retried with backoff up to the
+ * busy timeout. A new file is created under a temporary name and renamed into place (a kill leaves
+ * no file or a valid one), with storage version v1.5.0 so that DuckDB 1.5 and 2.0 both open it. A
+ * PostgreSQL catalog gets pooled pgjdbc connections.
  *
  * <p>Thread-safe. Connections returned by {@link #connect()} are not; close them.
  */
@@ -38,17 +51,29 @@ public final class CatalogDatabase implements AutoCloseable {
   /** The alias under which a DuckDB catalog file is attached. */
   public static final String DUCKDB_ALIAS = "meta";
 
+  /**
+   * Crash point: a new DuckDB catalog file is complete under its temporary name, not yet renamed
+   * into place.
+   */
+  public static final String CRASH_CREATING_CATALOG = "ducklake-creating-catalog";
+
+  private static final String CREATING_ALIAS = "ducklift_creating";
+  private static final String CREATING = ".creating";
+
   /** The kinds of SQL database a catalog can live in. */
   public enum Dialect {
     DUCKDB,
     POSTGRES
   }
 
+  /** How long {@link #open} waits for a DuckDB catalog file held by another process by default. */
+  public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(30);
+
   private final CatalogLocation location;
   private final boolean readOnly;
   private final UnaryOperator<Connection> decorator;
   private final SharedFile shared;
-  private final DuckDBConnection duckdbRoot;
+  private final Duration busyTimeout;
   private boolean closed;
   private final String schemaPrefix;
   private final ConnectionPool pool;
@@ -61,14 +86,189 @@ public final class CatalogDatabase implements AutoCloseable {
   private static final Map<Path, SharedFile> OPEN_FILES = new HashMap<>();
 
   private static final class SharedFile {
-    final DuckDBConnection root;
-    final boolean readOnly;
+    final Path file;
     final ReentrantLock commitLock = new ReentrantLock();
-    int references = 1;
 
-    SharedFile(DuckDBConnection root, boolean readOnly) {
-      this.root = root;
-      this.readOnly = readOnly;
+    /** Open {@code CatalogDatabase}s of the file, and how many of them write. */
+    int references;
+
+    volatile int writers;
+
+    /** Open connections and holds; the file is attached while there is one. */
+    int users;
+
+    DuckDBConnection root;
+    boolean attachedReadOnly;
+
+    SharedFile(Path file) {
+      this.file = file;
+    }
+
+    /** Whether the file is attached to {@link #root} (as {@value #DUCKDB_ALIAS}). */
+    boolean attached;
+
+    /** Attaches the file if no one uses it yet, and counts a user. */
+    synchronized DuckDBConnection acquire(boolean readOnly, Duration busyTimeout)
+        throws SQLException {
+      if (!attached) {
+        attach(writers == 0, busyTimeout);
+      } else if (attachedReadOnly && !readOnly) {
+        throw new DuckLakeException(
+            "Cannot open the DuckDB catalog file "
+                + file
+                + " for writing: this process has it open read-only");
+      }
+      users++;
+      return root;
+    }
+
+    /** Counts a user out; the last one detaches the file, letting other processes open it. */
+    synchronized void release() {
+      if (--users == 0) {
+        detach();
+      }
+    }
+
+    private void attach(boolean readOnly, Duration busyTimeout) throws SQLException {
+      if (root == null) {
+        root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+      }
+      long deadline = System.nanoTime() + busyTimeout.toNanos();
+      long wait = 5;
+      while (true) {
+        if (!readOnly && !Files.exists(file)) {
+          createFile(root, file);
+        }
+        try (Statement s = root.createStatement()) {
+          s.execute(
+              "ATTACH "
+                  + literal(file.toString())
+                  + " AS "
+                  + quote(DUCKDB_ALIAS)
+                  + (readOnly ? " (READ_ONLY)" : ""));
+          attached = true;
+          attachedReadOnly = readOnly;
+          return;
+        } catch (SQLException e) {
+          if (!heldElsewhere(e)) {
+            throw e;
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new CatalogBusyException(file, busyTimeout, e);
+          }
+          try {
+            Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, jitter(wait)));
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new DuckLakeException(
+                "Interrupted while waiting for the DuckDB catalog file " + file, ie);
+          }
+          wait = Math.min(wait * 2, 200);
+        }
+      }
+    }
+
+    private void detach() {
+      if (!attached) {
+        return;
+      }
+      attached = false;
+      try (Statement s = root.createStatement()) {
+        s.execute("DETACH " + quote(DUCKDB_ALIAS));
+      } catch (SQLException e) {
+        // closing the in-memory database releases the file all the same
+        closeQuietly(root);
+        root = null;
+      }
+    }
+
+    void closeRoot() {
+      attached = false;
+      closeQuietly(root);
+      root = null;
+    }
+  }
+
+  private static long jitter(long millis) {
+    return millis / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(millis / 2 + 1);
+  }
+
+  /** Whether DuckDB failed to attach because another process holds a lock on the file. */
+  private static boolean heldElsewhere(SQLException e) {
+    return String.valueOf(e.getMessage()).contains("Could not set lock on file");
+  }
+
+  /**
+   * Creates an empty DuckDB file at {@code file} under a temporary name, renamed into place when
+   * complete; if another process created the file meanwhile, theirs is kept.
+   */
+  private static void createFile(DuckDBConnection root, Path file) throws SQLException {
+    Path directory = file.toAbsolutePath().getParent();
+    Path temporary =
+        directory.resolve(file.getFileName() + "." + ProcessHandle.current().pid() + CREATING);
+    try {
+      removeAbandoned(file);
+      deleteWithWal(temporary);
+      try (Statement s = root.createStatement()) {
+        s.execute(
+            "ATTACH "
+                + literal(temporary.toString())
+                + " AS "
+                + quote(CREATING_ALIAS)
+                + " (STORAGE_VERSION 'v1.5.0')");
+        s.execute("DETACH " + quote(CREATING_ALIAS));
+      }
+      CrashPoints.reach(CRASH_CREATING_CATALOG);
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      try {
+        // a link never replaces a file another process created meanwhile, unlike a rename
+        Files.createLink(file, temporary);
+      } catch (FileAlreadyExistsException e) {
+        // another process created it: use theirs
+      } catch (UnsupportedOperationException | IOException e) {
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw new DuckLakeException(
+          "Cannot create the DuckDB catalog file " + file + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        deleteWithWal(temporary);
+      } catch (IOException ignored) {
+        // a leftover temporary file is removed by the next creation
+      }
+    }
+  }
+
+  private static void deleteWithWal(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".wal"));
+  }
+
+  /** Deletes temporary catalog files of creations whose process is gone. */
+  private static void removeAbandoned(Path file) throws IOException {
+    String prefix = file.getFileName() + ".";
+    try (Stream<Path> files = Files.list(file.toAbsolutePath().getParent())) {
+      for (Path p : files.toList()) {
+        String name = p.getFileName().toString();
+        int end = name.indexOf(CREATING);
+        if (!name.startsWith(prefix) || end < prefix.length()) {
+          continue;
+        }
+        try {
+          long pid = Long.parseLong(name.substring(prefix.length(), end));
+          if (pid == ProcessHandle.current().pid()
+              || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        Files.deleteIfExists(p);
+      }
     }
   }
 
@@ -76,12 +276,13 @@ public final class CatalogDatabase implements AutoCloseable {
       CatalogLocation location,
       boolean readOnly,
       UnaryOperator<Connection> decorator,
-      SharedFile shared) {
+      SharedFile shared,
+      Duration busyTimeout) {
     this.location = location;
     this.readOnly = readOnly;
     this.decorator = decorator;
     this.shared = shared;
-    this.duckdbRoot = shared == null ? null : shared.root;
+    this.busyTimeout = busyTimeout;
     this.commitLock = shared == null ? new ReentrantLock() : shared.commitLock;
     this.pool = shared == null ? new ConnectionPool(this::openPostgres, 16) : null;
     this.schemaPrefix =
@@ -106,18 +307,36 @@ public final class CatalogDatabase implements AutoCloseable {
    */
   public static CatalogDatabase open(
       CatalogLocation location, boolean readOnly, UnaryOperator<Connection> decorator) {
+    return open(location, readOnly, decorator, DEFAULT_BUSY_TIMEOUT);
+  }
+
+  /**
+   * Like {@link #open(CatalogLocation, boolean, UnaryOperator)}, waiting up to {@code busyTimeout}
+   * for a DuckDB catalog file that another process holds, whenever this database attaches it.
+   *
+   * @throws CatalogBusyException if the file stays held by another process past the busy timeout
+   */
+  public static CatalogDatabase open(
+      CatalogLocation location,
+      boolean readOnly,
+      UnaryOperator<Connection> decorator,
+      Duration busyTimeout) {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(decorator, "decorator");
+    Objects.requireNonNull(busyTimeout, "busyTimeout");
     if (location instanceof CatalogLocation.DuckDbFile f) {
-      return openDuckDb(f, readOnly, decorator);
+      return openDuckDb(f, readOnly, decorator, busyTimeout);
     }
-    CatalogDatabase db = new CatalogDatabase(location, readOnly, decorator, null);
+    CatalogDatabase db = new CatalogDatabase(location, readOnly, decorator, null, busyTimeout);
     db.ensurePostgresSchema();
     return db;
   }
 
   private static CatalogDatabase openDuckDb(
-      CatalogLocation.DuckDbFile f, boolean readOnly, UnaryOperator<Connection> decorator) {
+      CatalogLocation.DuckDbFile f,
+      boolean readOnly,
+      UnaryOperator<Connection> decorator,
+      Duration busyTimeout) {
     boolean exists = Files.exists(f.file());
     if (readOnly && !exists) {
       throw new DuckLakeException("The DuckDB catalog file " + f.file() + " does not exist");
@@ -126,42 +345,15 @@ public final class CatalogDatabase implements AutoCloseable {
       throw new DuckLakeException(
           "Cannot create the DuckDB catalog file " + f.file() + ": its directory does not exist");
     }
+    SharedFile file;
     synchronized (OPEN_FILES) {
-      SharedFile open = OPEN_FILES.get(f.file());
-      if (open != null) {
-        if (open.readOnly && !readOnly) {
-          throw new DuckLakeException(
-              "Cannot open the DuckDB catalog file "
-                  + f.file()
-                  + " for writing: this process has it open read-only");
-        }
-        open.references++;
-        return new CatalogDatabase(f, readOnly, decorator, open);
-      }
-      DuckDBConnection root = null;
-      try {
-        root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
-        String options;
-        if (readOnly) {
-          options = " (READ_ONLY)";
-        } else if (!exists) {
-          options = " (STORAGE_VERSION 'v1.5.0')";
-        } else {
-          options = "";
-        }
-        try (Statement s = root.createStatement()) {
-          s.execute(
-              "ATTACH " + literal(f.file().toString()) + " AS " + quote(DUCKDB_ALIAS) + options);
-        }
-        SharedFile created = new SharedFile(root, readOnly);
-        OPEN_FILES.put(f.file(), created);
-        return new CatalogDatabase(f, readOnly, decorator, created);
-      } catch (SQLException e) {
-        closeQuietly(root);
-        throw new DuckLakeException(
-            "Cannot open the DuckDB catalog file " + f.file() + ": " + e.getMessage(), e);
+      file = OPEN_FILES.computeIfAbsent(f.file(), SharedFile::new);
+      file.references++;
+      if (!readOnly) {
+        file.writers++;
       }
     }
+    return new CatalogDatabase(f, readOnly, decorator, file, busyTimeout);
   }
 
   private void ensurePostgresSchema() {
@@ -202,7 +394,7 @@ public final class CatalogDatabase implements AutoCloseable {
 
   /** The kind of database. */
   public Dialect dialect() {
-    return duckdbRoot != null ? Dialect.DUCKDB : Dialect.POSTGRES;
+    return shared != null ? Dialect.DUCKDB : Dialect.POSTGRES;
   }
 
   /** Whether connections are read-only (DuckDB files are attached read-only then). */
@@ -216,8 +408,55 @@ public final class CatalogDatabase implements AutoCloseable {
    * @throws SQLException if the database cannot be reached
    */
   public Connection connect() throws SQLException {
-    Connection c = duckdbRoot != null ? duckdbRoot.duplicate() : pool.borrow();
-    return decorator.apply(c);
+    if (shared == null) {
+      return decorator.apply(pool.borrow());
+    }
+    DuckDBConnection root = acquireFile();
+    try {
+      return decorator.apply(ReleasingConnection.wrap(root.duplicate(), shared::release));
+    } catch (SQLException | RuntimeException e) {
+      shared.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Keeps a DuckDB catalog file attached until the returned hold is closed, so that the connections
+   * of one operation (a commit, a read) do not each attach it anew; other processes wait meanwhile.
+   * Does nothing for a PostgreSQL catalog.
+   *
+   * @throws CatalogBusyException if the file stays held by another process past the busy timeout
+   */
+  public Hold hold() {
+    if (shared == null) {
+      return () -> {};
+    }
+    acquireFile();
+    boolean[] released = new boolean[1];
+    return () -> {
+      synchronized (released) {
+        if (!released[0]) {
+          released[0] = true;
+          shared.release();
+        }
+      }
+    };
+  }
+
+  /** A DuckDB catalog file kept attached; closing it lets the file go (idempotent). */
+  @FunctionalInterface
+  public interface Hold extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private DuckDBConnection acquireFile() {
+    try {
+      return shared.acquire(readOnly, busyTimeout);
+    } catch (SQLException e) {
+      throw new DuckLakeException(
+          "Cannot open the DuckDB catalog file " + shared.file + ": " + e.getMessage(), e);
+    }
   }
 
   private Connection openPostgres() throws SQLException {
@@ -244,7 +483,7 @@ public final class CatalogDatabase implements AutoCloseable {
    * official extension).
    */
   public void acquireCommitLock(Connection c) throws SQLException {
-    if (duckdbRoot != null) {
+    if (shared != null) {
       commitLock.lock();
       return;
     }
@@ -259,12 +498,12 @@ public final class CatalogDatabase implements AutoCloseable {
    * to be sent together with the reads that follow it; null on a DuckDB catalog.
    */
   public String commitLockSql() {
-    return duckdbRoot != null ? null : "SELECT pg_advisory_xact_lock(" + advisoryKey() + ")";
+    return shared != null ? null : "SELECT pg_advisory_xact_lock(" + advisoryKey() + ")";
   }
 
   /** Releases the in-process part of {@link #acquireCommitLock(Connection)}, if held. */
   public void releaseCommitLock() {
-    if (duckdbRoot != null && commitLock.isHeldByCurrentThread()) {
+    if (shared != null && commitLock.isHeldByCurrentThread()) {
       commitLock.unlock();
     }
   }
@@ -415,9 +654,16 @@ public final class CatalogDatabase implements AutoCloseable {
           return;
         }
         closed = true;
+        if (!readOnly) {
+          shared.writers--;
+        }
         if (--shared.references == 0) {
-          OPEN_FILES.remove(((CatalogLocation.DuckDbFile) location).file());
-          closeQuietly(shared.root);
+          OPEN_FILES.remove(shared.file);
+          synchronized (shared) {
+            if (shared.users == 0) {
+              shared.closeRoot();
+            }
+          }
         }
       }
     }

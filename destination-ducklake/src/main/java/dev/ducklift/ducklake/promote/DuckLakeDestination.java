@@ -20,6 +20,7 @@ import dev.ducklift.ducklake.LakeType;
 import dev.ducklift.ducklake.LogicalConflictException;
 import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.Transaction;
+import dev.ducklift.ducklake.catalog.CatalogDatabase;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
 import dev.ducklift.ducklake.storage.StorageLocation;
 import java.nio.file.Path;
@@ -182,6 +183,12 @@ public final class DuckLakeDestination implements Destination {
   @Override
   public Optional<PipelineState> restoreState(String pipelineName) {
     DuckLake l = lake();
+    try (CatalogDatabase.Hold held = l.catalog().hold()) {
+      return readState(l, pipelineName);
+    }
+  }
+
+  private Optional<PipelineState> readState(DuckLake l, String pipelineName) {
     if (!LakeCatalog.exists(l, STATE_TABLE)) {
       return Optional.empty();
     }
@@ -223,6 +230,12 @@ public final class DuckLakeDestination implements Destination {
   @Override
   public boolean isCommitted(String pipelineName, String loadId) {
     DuckLake l = lake();
+    try (CatalogDatabase.Hold held = l.catalog().hold()) {
+      return recordsLoad(l, pipelineName, loadId);
+    }
+  }
+
+  private boolean recordsLoad(DuckLake l, String pipelineName, String loadId) {
     if (!LakeCatalog.exists(l, LOADS_TABLE)) {
       return false;
     }
@@ -264,6 +277,13 @@ public final class DuckLakeDestination implements Destination {
   @Override
   public PromoteResult promote(StagedLoad load) {
     DuckLake l = lake();
+    // one attachment of a DuckDB catalog file for the whole promote, let go when it ends
+    try (CatalogDatabase.Hold held = l.catalog().hold()) {
+      return promote(l, load);
+    }
+  }
+
+  private PromoteResult promote(DuckLake l, StagedLoad load) {
     String pipeline = load.pipelineName();
     if (isCommitted(pipeline, load.loadId())) {
       journal.end(pipeline, load.loadId());
@@ -522,6 +542,15 @@ public final class DuckLakeDestination implements Destination {
     /** The growth factor of the wait between attempts (default 1.5). */
     public Builder retryBackoff(double factor) {
       options.retryBackoff(factor);
+      return this;
+    }
+
+    /**
+     * How long opening a DuckDB catalog file that another process holds waits before failing
+     * (default 30 s).
+     */
+    public Builder busyTimeout(Duration timeout) {
+      options.busyTimeout(timeout);
       return this;
     }
 

@@ -57,6 +57,7 @@ public final class DuckLakeDestinationFactory implements DestinationFactory {
           "target_file_size_bytes",
           "max_commit_attempts",
           "retry_wait_ms",
+          "busy_timeout",
           "cursor_window_pruning");
   private static final Set<String> STORAGE_KEYS =
       Set.of(
@@ -99,6 +100,9 @@ public final class DuckLakeDestinationFactory implements DestinationFactory {
     }
     if (config.hasNonNull("retry_wait_ms")) {
       b.retryBaseWait(Duration.ofMillis(number(config, "retry_wait_ms", where)));
+    }
+    if (config.hasNonNull("busy_timeout")) {
+      b.busyTimeout(duration(config.get("busy_timeout"), where + ", busy_timeout"));
     }
     if (config.hasNonNull("cursor_window_pruning")) {
       JsonNode v = config.get("cursor_window_pruning");
@@ -260,6 +264,32 @@ public final class DuckLakeDestinationFactory implements DestinationFactory {
                 + new java.util.TreeSet<>(allowed)
                 + ")");
       }
+    }
+  }
+
+  /** A duration: {@code 30s}, {@code 500ms}, {@code 2m}, ISO-8601 ({@code PT30S}), or seconds. */
+  static Duration duration(JsonNode node, String where) {
+    if (node.isNumber()) {
+      return Duration.ofMillis(Math.round(node.asDouble() * 1000));
+    }
+    String t = node.asText().trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (t.startsWith("p")) {
+        return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+      }
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+      }
+      long n = Long.parseLong(t.substring(0, t.length() - 1).trim());
+      return switch (t.charAt(t.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> throw new NumberFormatException(t);
+      };
+    } catch (RuntimeException e) {
+      throw new DuckliftException(
+          where + ": '" + node.asText() + "' is not a duration (500ms, 30s, 2m, PT30S)", e);
     }
   }
 }

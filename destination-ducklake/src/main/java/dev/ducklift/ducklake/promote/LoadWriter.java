@@ -21,6 +21,7 @@ import dev.ducklift.ducklake.LakeType;
 import dev.ducklift.ducklake.LogicalConflictException;
 import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.Transaction;
+import dev.ducklift.ducklake.write.TypePromotion;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,13 +51,11 @@ import java.util.stream.Collectors;
  * staged row ids are distinct spares its children the de-duplication.
  */
 final class LoadWriter {
-  private static final List<String> SIGNED = List.of("int8", "int16", "int32", "int64");
-  private static final List<String> FLOATS = List.of("float32", "float64");
 
-  private final DuckLake lake;
-  private final Transaction txn;
-  private final Connection work;
-  private final StagedLoad load;
+  final DuckLake lake;
+  final Transaction txn;
+  final Connection work;
+  final StagedLoad load;
   private final String schema;
   private final boolean cursorWindowPruning;
   private final long baseSnapshot;
@@ -65,16 +64,22 @@ final class LoadWriter {
    * Per table: a relation (a temp table or a parenthesized query over the staged table) of the rows
    * this load writes; children filter on it.
    */
-  private final Map<String, String> written = new HashMap<>();
+  final Map<String, String> written = new HashMap<>();
 
   /** Tables whose staged rows have distinct {@code _dl_id}s (so their children do too). */
   private final Set<String> distinctRowIds = new HashSet<>();
 
   /** Per table (merge): a temp relation of {@code _dl_id}s whose child rows are replaced. */
-  private final Map<String, String> replacedIds = new HashMap<>();
+  final Map<String, String> replacedIds = new HashMap<>();
 
   /** Insert-new tables whose keys the commit validator re-checks. */
-  private final List<KeyCheck> keyChecks = new ArrayList<>();
+  final List<KeyCheck> keyChecks = new ArrayList<>();
+
+  /**
+   * Per table ({@code scd2}): a relation mapping each staged {@code _dl_id} written as a new
+   * version ({@code __dl_old_id}) to the version's own id ({@code __dl_new_id}).
+   */
+  final Map<String, String> versionIds = new HashMap<>();
 
   private int temps;
 
@@ -102,6 +107,12 @@ final class LoadWriter {
 
   /** Writes every table of the load; returns per-table results in load order. */
   List<TableWriteResult> writeTables() throws SQLException {
+    for (StagedTable t : load.tables()) {
+      if (!t.schema().isChild() && !t.merge().isNone()) {
+        // bad hints fail before anything of the load is written
+        t.merge().checkColumns("Table '" + t.name() + "' of load " + load.loadId(), t.schema());
+      }
+    }
     if (!txn.schemaExists(schema)) {
       txn.createSchema(schema);
     }
@@ -113,12 +124,15 @@ final class LoadWriter {
     boolean first = true;
     for (StagedTable t : load.tables()) {
       TableName name = TableName.of(schema, t.name());
-      boolean existed = ensureTable(name, t.schema());
+      boolean existed = ensureTable(name, MergeColumns.lakeSchema(t));
+      if (!t.partitionBy().isEmpty()) {
+        txn.setPartitioning(name, t.partitionBy());
+      }
       results.add(
           switch (t.writeDisposition()) {
             case APPEND -> append(name, t);
             case INSERT_NEW -> insertNew(name, t, existed);
-            case MERGE -> merge(name, t, existed);
+            case MERGE -> mergeByStrategy(name, t, existed);
             case REPLACE -> replace(name, t, existed);
           });
       if (first) {
@@ -179,19 +193,15 @@ final class LoadWriter {
               + load.loadId()
               + " stages it as "
               + want
-              + ", a change DuckLake cannot make (only int8 → int16 → int32 → int64 and"
-              + " float32 → float64 widen)");
+              + ", a change DuckLake cannot make (a column only widens to DuckDB's maximum type of"
+              + " both, such as int32 → int64, decimal → wider decimal or float64, timestamp →"
+              + " timestamptz)");
     }
     return true;
   }
 
   private static boolean widens(String from, String to) {
-    int fs = SIGNED.indexOf(from);
-    int ts = SIGNED.indexOf(to);
-    if (fs >= 0 && ts > fs) {
-      return true;
-    }
-    return FLOATS.indexOf(from) == 0 && FLOATS.indexOf(to) == 1;
+    return TypePromotion.allowed(from, to);
   }
 
   // ---------------------------------------------------------------- dispositions
@@ -276,6 +286,18 @@ final class LoadWriter {
     return new TableWriteResult(t.name(), inserted, t.rowCount() - inserted, 0, 0, note);
   }
 
+  private TableWriteResult mergeByStrategy(TableName name, StagedTable t, boolean existed)
+      throws SQLException {
+    return switch (t.merge().strategy()) {
+      case UPSERT -> merge(name, t, existed);
+      case DELETE_INSERT ->
+          t.schema().isChild()
+              ? merge(name, t, existed)
+              : new DeleteInsertWriter(this, name, t, existed).write();
+      case SCD2 -> new Scd2Writer(this, name, t, existed).write();
+    };
+  }
+
   private TableWriteResult merge(TableName name, StagedTable t, boolean existed)
       throws SQLException {
     if (t.schema().isChild()) {
@@ -321,20 +343,53 @@ final class LoadWriter {
     }
     String batch = dedupedBatch(t, t.primaryKey()).relation();
     long deleted = 0;
+    String note = "merge: upserted by " + String.join(", ", t.primaryKey());
     if (existed) {
-      deleted = txn.deleteWhere(name, work, keyIn(t.primaryKey(), batch));
+      List<DataFileInfo> live = lake.liveDataFiles(name);
+      Set<Long> byPartition =
+          PartitionPruning.prunable(lake, name, work, batch, t.primaryKey(), live);
+      List<DataFileInfo> candidates =
+          byPartition.isEmpty()
+              ? live
+              : live.stream().filter(f -> !byPartition.contains(f.dataFileId())).toList();
+      if (!byPartition.isEmpty()) {
+        note +=
+            "; delete search: "
+                + byPartition.size()
+                + " of "
+                + live.size()
+                + " live file(s) pruned by partition values";
+      }
+      if (!candidates.isEmpty()) {
+        KeyPruning.Pruned files =
+            KeyPruning.prune(work, candidates, t.schema(), t.primaryKey(), batch, "merge");
+        note += "; " + files.note();
+        deleted = txn.deleteWhere(name, work, keyIn(t.primaryKey(), batch), files.ids());
+      }
     }
-    long appended = txn.append(name, work, "SELECT * FROM " + batch);
-    written.put(t.name(), batch);
+    // a row flagged by hard_delete ends its key (and, through replacedIds, its child rows)
+    String rows = batch;
+    long flagged = 0;
+    if (MergeColumns.flag(t) != null) {
+      rows = "(SELECT * FROM " + batch + " b WHERE NOT " + MergeColumns.deleted(t, "b") + ")";
+      flagged =
+          Sql.count(work, "SELECT count(*) FROM " + batch)
+              - Sql.count(work, "SELECT count(*) FROM " + rows);
+      note += "; " + flagged + " key(s) deleted by " + MergeColumns.flag(t);
+    }
+    long appended =
+        txn.append(
+            name, work, "SELECT " + columnList(MergeColumns.lakeColumns(t)) + " FROM " + rows);
+    written.put(t.name(), rows);
     replacedIds.put(t.name(), batch);
     long replaced = Math.min(deleted, appended);
     return new TableWriteResult(
         t.name(),
         appended - replaced,
-        t.rowCount() - appended,
+        t.rowCount() - appended - flagged,
         replaced,
         deleted - replaced,
-        "merge: upserted by " + String.join(", ", t.primaryKey()));
+        note);
   }
 
   private TableWriteResult replace(TableName name, StagedTable t, boolean existed)
@@ -345,8 +400,7 @@ final class LoadWriter {
   }
 
   /** Child rows whose parent row this load writes, one per {@code _dl_id}. */
-  private TableWriteResult childRows(TableName name, StagedTable t, String note)
-      throws SQLException {
+  TableWriteResult childRows(TableName name, StagedTable t, String note) throws SQLException {
     String parentTable = t.schema().parentTable();
     String parent = written.get(parentTable);
     String filter =
@@ -378,7 +432,7 @@ final class LoadWriter {
     return new TableWriteResult(t.name(), inserted, t.rowCount() - inserted, 0, 0, note);
   }
 
-  private boolean hasChildrenInLoad(String table) {
+  boolean hasChildrenInLoad(String table) {
     for (StagedTable s : load.tables()) {
       if (table.equals(s.schema().parentTable())) {
         return true;
@@ -438,6 +492,21 @@ final class LoadWriter {
             ? "CAST(" + literal(bounds.get(bounds.size() - 1)) + " AS " + types.get(cursor) + ")"
             : null;
 
+    List<String> pinned = new ArrayList<>(keys);
+    if (useCursor) {
+      pinned.add(cursor);
+    }
+    Set<Long> byPartitionIds = PartitionPruning.prunable(lake, name, work, batch, pinned, files);
+    int byPartition = byPartitionIds.size();
+    if (byPartition > 0) {
+      files = files.stream().filter(f -> !byPartitionIds.contains(f.dataFileId())).toList();
+      if (files.isEmpty()) {
+        return new Candidates(
+            files,
+            null,
+            "insert-new: " + byPartition + " live file(s), all pruned by partition values");
+      }
+    }
     StringBuilder values = new StringBuilder();
     for (int f = 0; f < files.size(); f++) {
       DataFileInfo file = files.get(f);
@@ -526,7 +595,20 @@ final class LoadWriter {
               + ")");
     }
     String note;
-    if (byKey == 0 && byCursor == 0 && useCursor) {
+    if (byPartition > 0) {
+      note =
+          "insert-new: "
+              + (files.size() + byPartition)
+              + " live file(s), "
+              + byPartition
+              + " pruned by partition values, "
+              + byKey
+              + " by key statistics, "
+              + byCursor
+              + " by the cursor window, "
+              + kept.size()
+              + " scanned";
+    } else if (byKey == 0 && byCursor == 0 && useCursor) {
       note =
           "insert-new: no file pruned, "
               + files.size()
@@ -616,7 +698,7 @@ final class LoadWriter {
 
   // ---------------------------------------------------------------- SQL pieces
 
-  private String temp(String kind) {
+  String temp(String kind) {
     return quote("__dl_" + kind + "_" + (temps++));
   }
 
@@ -624,17 +706,16 @@ final class LoadWriter {
     return t.schema().columns().stream().map(Column::name).toList();
   }
 
-  private String stagedRows(StagedTable t) {
+  String stagedRows(StagedTable t) {
     return "SELECT " + columnList(columnNames(t)) + " FROM " + t.stagingRelation();
   }
 
-  /** The staged rows, one per key: the last by cursor, then the last staged. */
-  private String dedupSql(StagedTable t, List<String> keys) {
-    String order =
-        (t.cursorColumn() != null && t.schema().column(t.cursorColumn()).isPresent()
-                ? quote(t.cursorColumn()) + " DESC NULLS LAST, "
-                : "")
-            + "\"__dl_ord\" DESC";
+  /**
+   * The staged rows, one per key: the first by the {@code dedup_sort} hint, else the last by
+   * cursor; then the last staged.
+   */
+  String dedupSql(StagedTable t, List<String> keys) {
+    String order = MergeColumns.winnerOrder(t);
     return "SELECT "
         + columnList(columnNames(t))
         + " FROM (SELECT *, row_number() OVER () AS \"__dl_ord\" FROM "
@@ -647,13 +728,13 @@ final class LoadWriter {
   }
 
   /** A relation of a root table's staged rows with distinct keys, and its row count. */
-  private record Batch(String relation, long rows) {}
+  record Batch(String relation, long rows) {}
 
   /**
    * The staged rows, one per key. Usually no key is staged twice: then the batch is the staged
    * table itself and costs one aggregation over the key columns, not a sort of all rows.
    */
-  private Batch dedupedBatch(StagedTable t, List<String> keys) throws SQLException {
+  Batch dedupedBatch(StagedTable t, List<String> keys) throws SQLException {
     if (!hasDuplicates(t, keys)) {
       // a root's row id derives from its key: distinct keys, distinct row ids
       distinctRowIds.add(t.name());
@@ -679,14 +760,14 @@ final class LoadWriter {
         > 0;
   }
 
-  private static String keyMatch(List<String> keys, String left, String right) {
+  static String keyMatch(List<String> keys, String left, String right) {
     return keys.stream()
         .map(k -> left + "." + quote(k) + " = " + right + "." + quote(k))
         .collect(Collectors.joining(" AND "));
   }
 
   /** A condition over a lake file's columns: its key is one of {@code relation}'s keys. */
-  private static String keyIn(List<String> keys, String relation) {
+  static String keyIn(List<String> keys, String relation) {
     if (keys.size() == 1) {
       return quote(keys.get(0)) + " IN (SELECT " + quote(keys.get(0)) + " FROM " + relation + ")";
     }

@@ -91,7 +91,8 @@ final class Sql {
                 + projection
                 + ", file_row_number FROM read_parquet("
                 + literal(path)
-                + ", file_row_number = true) p) WHERE file_row_number NOT IN (SELECT pos FROM"
+                + ", file_row_number = true, hive_partitioning = false) p) WHERE file_row_number"
+                + " NOT IN (SELECT pos FROM"
                 + " read_parquet("
                 + literal(lakeFiles.readable(f.deleteFilePath()))
                 + ")) AND ("
@@ -108,7 +109,7 @@ final class Sql {
               + e.getKey()
               + " FROM read_parquet(["
               + String.join(", ", e.getValue())
-              + "], union_by_name = true) p) WHERE "
+              + "], union_by_name = true, hive_partitioning = false) p) WHERE "
               + filter);
     }
     parts.addAll(0, plain);

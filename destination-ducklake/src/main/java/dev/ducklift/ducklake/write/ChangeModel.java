@@ -1,5 +1,6 @@
 package dev.ducklift.ducklake.write;
 
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.ducklake.ColumnDefinition;
 import dev.ducklift.ducklake.CommitValidator;
 import dev.ducklift.ducklake.DuckLakeException;
@@ -39,6 +40,7 @@ final class ChangeModel {
   String commitExtraInfo;
   CommitValidator validator;
   boolean finished;
+  final TablePartitioning partitions;
 
   /**
    * Reads the latest snapshot and its schemas and tables, taking the columns of tables from {@code
@@ -58,6 +60,7 @@ final class ChangeModel {
       for (CatalogReads.TableRow t : start.tables()) {
         tableRowsBySchema.computeIfAbsent(t.schemaId(), k -> new ArrayList<>()).add(t);
       }
+      partitions = new TablePartitioning(db, base.id());
     } catch (SQLException e) {
       throw new DuckLakeException(
           "Cannot read the catalog " + db.location() + ": " + e.getMessage(), e);
@@ -238,6 +241,26 @@ final class ChangeModel {
     }
   }
 
+  /** The table's partitioning as of this transaction, or null if it is not partitioned. */
+  PartitionSpec partitioning(TableName name) {
+    checkOpen();
+    return partitions.of(table(name));
+  }
+
+  /**
+   * Partitions the table by {@code keys} from this snapshot on (see {@link
+   * TransactionState#setPartitioning}).
+   */
+  boolean setPartitioning(TableName name, List<PartitionField> keys) {
+    checkOpen();
+    TableModel t = table(name);
+    if (!partitions.set(t, keys)) {
+      return false;
+    }
+    alter(t);
+    return true;
+  }
+
   void addColumn(TableName name, ColumnDefinition column) {
     checkOpen();
     TableModel t = table(name);
@@ -282,7 +305,7 @@ final class ChangeModel {
               + c.typeName()
               + " to "
               + to.ducklakeName()
-              + ": DuckLake only widens integers and floats");
+              + ": DuckLake only widens a column to DuckDB's maximum type of both");
     }
     replaceColumn(t, c, c.withType(to.ducklakeName()));
   }

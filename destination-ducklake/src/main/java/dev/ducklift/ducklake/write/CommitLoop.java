@@ -282,6 +282,7 @@ final class CommitLoop {
         t.assignedId = nextCatalog++;
       }
     }
+    nextCatalog = TablePartitioning.allocate(tables, nextCatalog);
     long nextFile = latest.nextFileId();
     for (TableModel t : tables) {
       nextFile += t.files.size();
@@ -314,6 +315,7 @@ final class CommitLoop {
     }
     rows.writeSchemas(c, s);
     rows.writeTables(c, s, schemaVersion);
+    model.partitions.write(batch, tables, s);
     long fileId = latest.nextFileId();
     for (TableModel t : tables) {
       if (!t.files.isEmpty()) {

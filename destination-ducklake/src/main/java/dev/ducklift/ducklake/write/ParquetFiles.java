@@ -63,7 +63,48 @@ public final class ParquetFiles {
       List<ColumnNode> columns,
       String directory,
       long targetFileSize) {
+    return writeData(duckdb, query, tableLabel, columns, directory, targetFileSize, null);
+  }
+
+  /**
+   * As {@link #writeData(Connection, String, String, List, String, long)}, split by the partition
+   * values of {@code partitioning} into hive directories when it is not null.
+   */
+  public static List<WrittenFile> writeData(
+      Connection duckdb,
+      String query,
+      String tableLabel,
+      List<ColumnNode> columns,
+      String directory,
+      long targetFileSize,
+      PartitionSpec partitioning) {
     createDirectory(directory, tableLabel);
+    HiveLayout layout =
+        partitioning == null ? null : new HiveLayout(partitioning, columns, directory);
+    try {
+      List<WrittenFile> files =
+          write(duckdb, query, tableLabel, columns, directory, targetFileSize, layout);
+      if (layout != null) {
+        files = new ArrayList<>(files);
+        files.sort(HiveLayout.BY_PARTITION);
+      }
+      return files;
+    } finally {
+      if (layout != null) {
+        layout.removeSpool();
+      }
+    }
+  }
+
+  private static List<WrittenFile> write(
+      Connection duckdb,
+      String query,
+      String tableLabel,
+      List<ColumnNode> columns,
+      String directory,
+      long targetFileSize,
+      HiveLayout layout) {
+    String target = layout == null ? directory : layout.spoolDirectory();
     if (columns.size() <= MAX_CHECKED_COLUMNS) {
       StringBuilder names = new StringBuilder();
       for (ColumnNode c : columns) {
@@ -76,7 +117,8 @@ public final class ParquetFiles {
               + names
               + "))) > 0";
       try {
-        return copy(duckdb, copySql(columns, null, from, directory, targetFileSize), columns);
+        return copy(
+            duckdb, copySql(columns, null, from, target, targetFileSize, layout), columns, layout);
       } catch (SQLException e) {
         if (!String.valueOf(e.getMessage()).startsWith("Binder Error")) {
           throw writeFailed(tableLabel, e);
@@ -101,7 +143,11 @@ public final class ParquetFiles {
     }
     String from = " FROM (" + query + ") AS \"__ducklift_src\"";
     try {
-      return copy(duckdb, copySql(columns, queryColumns, from, directory, targetFileSize), columns);
+      return copy(
+          duckdb,
+          copySql(columns, queryColumns, from, target, targetFileSize, layout),
+          columns,
+          layout);
     } catch (SQLException e) {
       throw writeFailed(tableLabel, e);
     }
@@ -135,7 +181,8 @@ public final class ParquetFiles {
       Set<String> queryColumns,
       String from,
       String directory,
-      long targetFileSize) {
+      long targetFileSize,
+      HiveLayout layout) {
     StringBuilder select = new StringBuilder("SELECT ");
     StringBuilder fieldIds = new StringBuilder("{");
     for (int i = 0; i < columns.size(); i++) {
@@ -161,19 +208,22 @@ public final class ParquetFiles {
     }
     fieldIds.append('}');
     select.append(from);
+    String rows = layout == null ? select.toString() : layout.withKeyColumns(select.toString());
     return "COPY ("
-        + select
+        + rows
         + ") TO "
         + literal(stripSlash(directory))
         + " (FORMAT parquet, FILE_SIZE_BYTES "
         + targetFileSize
         + ", FILENAME_PATTERN 'ducklake-{uuidv7}', APPEND true, FIELD_IDS "
         + fieldIds
+        + (layout == null ? "" : ", " + layout.partitionByOption())
         + ", RETURN_STATS true)";
   }
 
   /** Runs a data {@code COPY}; on failure, removes the files it reported and rethrows. */
-  private static List<WrittenFile> copy(Connection duckdb, String sql, List<ColumnNode> columns)
+  private static List<WrittenFile> copy(
+      Connection duckdb, String sql, List<ColumnNode> columns, HiveLayout layout)
       throws SQLException {
     List<WrittenFile> out = new ArrayList<>();
     try (Statement s = duckdb.createStatement();
@@ -186,14 +236,19 @@ public final class ParquetFiles {
           continue;
         }
         Map<?, ?> stats = (Map<?, ?>) rs.getObject("column_statistics");
-        out.add(
+        WrittenFile written =
             new WrittenFile(
                 file,
                 Paths.get(file).getFileName().toString(),
                 count,
                 rs.getLong("file_size_bytes"),
                 rs.getLong("footer_size_bytes"),
-                leafStats(columns, stats, count)));
+                leafStats(columns, stats, count));
+        if (layout != null) {
+          // moved into its hive directory before the next file, so a failure removes it there
+          written = layout.place(written, (Map<?, ?>) rs.getObject("partition_keys"));
+        }
+        out.add(written);
       }
     } catch (SQLException e) {
       for (WrittenFile f : out) {

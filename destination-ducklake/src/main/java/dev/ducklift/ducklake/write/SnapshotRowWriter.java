@@ -242,8 +242,9 @@ final class SnapshotRowWriter {
     String dataFileSql =
         "INSERT INTO "
             + db.table("ducklake_data_file")
-            + " VALUES (?, ?, ?, NULL, NULL, ?, true, 'parquet', ?, ?, ?, ?, NULL, NULL,"
+            + " VALUES (?, ?, ?, NULL, NULL, ?, true, 'parquet', ?, ?, ?, ?, ?, NULL,"
             + " NULL, NULL)";
+    Object partitionId = TablePartitioning.partitionId(t);
     String fileStatsSql =
         "INSERT INTO "
             + db.table("ducklake_file_column_stats")
@@ -260,7 +261,9 @@ final class SnapshotRowWriter {
           f.recordCount(),
           f.fileSizeBytes(),
           f.footerSize(),
-          rowStart);
+          rowStart,
+          partitionId);
+      model.partitions.writeValues(batch, t, id, f);
       nextRowId += f.recordCount();
       recordCount += f.recordCount();
       fileSize += f.fileSizeBytes();

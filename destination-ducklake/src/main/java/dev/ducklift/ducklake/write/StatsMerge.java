@@ -73,7 +73,8 @@ public final class StatsMerge {
     }
     int dash = s.indexOf('-', 1);
     long year = Long.parseLong(s.substring(0, dash));
-    if (s.endsWith("(BC)")) {
+    // DuckDB marks the era after the date: "0044-03-15 (BC)", "0044-03-15 (BC) 12:30:00"
+    if (s.contains(" (BC)")) {
       year = 1 - year;
     }
     return new long[] {0, year};
@@ -81,7 +82,6 @@ public final class StatsMerge {
 
   private static String rest(String s) {
     int dash = s.indexOf('-', 1);
-    String r = s.substring(dash);
-    return r.endsWith(" (BC)") ? r.substring(0, r.length() - 5) : r;
+    return s.substring(dash).replace(" (BC)", "");
   }
 }

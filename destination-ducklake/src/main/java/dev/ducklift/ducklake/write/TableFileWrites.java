@@ -73,7 +73,8 @@ final class TableFileWrites {
                 f.recordCount(),
                 f.fileSizeBytes(),
                 f.footerSize(),
-                f.columnStats()));
+                f.columnStats(),
+                f.partitionValues()));
       }
       files.publishAll(targets);
       return out;
@@ -101,7 +102,8 @@ final class TableFileWrites {
               t.label(),
               t.columns,
               spool,
-              options.targetFileSizeBytes());
+              options.targetFileSizeBytes(),
+              model.partitions.of(t));
     } catch (RuntimeException e) {
       files.discardSpool(spool);
       throw e;
@@ -170,7 +172,7 @@ final class TableFileWrites {
               + literal(files.readable(dataFile))
               + ", schema = "
               + schemaMap
-              + ", file_row_number = true) WHERE ("
+              + ", file_row_number = true, hive_partitioning = false) WHERE ("
               + predicate
               + ")";
       String positions;
@@ -376,7 +378,7 @@ final class TableFileWrites {
               + list
               + ", schema = "
               + schemaMap
-              + ", filename = '__ducklift_file') WHERE ("
+              + ", filename = '__ducklift_file', hive_partitioning = false) WHERE ("
               + predicate
               + ") GROUP BY 1";
       try (Statement s = duck.createStatement();

@@ -68,6 +68,18 @@ final class TableModel {
   final List<WrittenFile> files = new ArrayList<>();
   final Map<Long, DeletePlan> deletes = new LinkedHashMap<>();
 
+  /**
+   * The partitioning new files are written with: read from the catalog at the base snapshot, or set
+   * by this transaction; null when unpartitioned.
+   */
+  PartitionSpec partitioning;
+
+  /** Whether {@link #partitioning} was read (or set) yet. */
+  boolean partitioningKnown;
+
+  /** Whether this transaction sets a new partitioning (its id is allocated at commit). */
+  boolean partitioningSet;
+
   /** Assigned per commit attempt for new tables. */
   long assignedId = -1;
 
@@ -86,6 +98,7 @@ final class TableModel {
     this.path = path;
     this.pathRelative = pathRelative;
     this.created = created;
+    this.partitioningKnown = created;
   }
 
   long id() {

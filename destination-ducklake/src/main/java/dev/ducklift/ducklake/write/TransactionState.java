@@ -1,5 +1,6 @@
 package dev.ducklift.ducklake.write;
 
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.ducklake.ColumnDefinition;
 import dev.ducklift.ducklake.CommitResult;
 import dev.ducklift.ducklake.CommitValidator;
@@ -102,6 +103,25 @@ public final class TransactionState {
     model.checkOpen();
     files.discard(name);
     model.dropTable(name);
+  }
+
+  /** The table's partitioning as of this transaction, or null if it is not partitioned. */
+  public PartitionSpec partitioning(TableName name) {
+    return model.partitioning(name);
+  }
+
+  /**
+   * Partitions the table by {@code keys} from this snapshot on, as {@code SET PARTITIONED BY} does
+   * (a new {@code ducklake_partition_info} row, {@code altered_table}); files written earlier keep
+   * their partitioning. Nothing changes if the table is partitioned by these keys already; a new
+   * table gets its partitioning in the snapshot that creates it.
+   *
+   * @return whether the partitioning changes
+   * @throws DuckLakeException naming the table and key if a key names no column or its transform
+   *     does not apply to the column's type, or if files were written in this transaction already
+   */
+  public boolean setPartitioning(TableName name, List<PartitionField> keys) {
+    return model.setPartitioning(name, keys);
   }
 
   /** Writes the rows of {@code query} (run on {@code duckdb}) as new data files of the table. */

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a real child JVM at every named crash point, for append, insert-new and merge, then runs
- * the pipeline again in this JVM: the lake must then hold exactly the rows of one clean run, pass
- * verification and hold no Parquet file that no commit references.
+ * Kills a real child JVM at every named crash point, for append, insert-new and merge (and merge
+ * into a partitioned table), then runs the pipeline again in this JVM: the lake must then hold
+ * exactly the rows of one clean run, pass verification and hold no Parquet file that no commit
+ * references.
  */
 class CrashRecoveryIT {
   private static final List<String> POINTS =
@@ -49,20 +50,24 @@ class CrashRecoveryIT {
   void aRunKilledAtAnyCrashPointThenRunAgainLeavesTheLakeOfOneCleanRun() throws Exception {
     assertThat(POINTS).hasSizeGreaterThanOrEqualTo(12);
     List<String[]> scenarios = new ArrayList<>();
-    for (WriteDisposition d : DISPOSITIONS) {
-      Path template = dir.resolve("template-" + d.configName());
-      CrashScenario.run(template.resolve("lake"), template.resolve("work"), d, "A");
+    List<String> variants = new ArrayList<>();
+    DISPOSITIONS.forEach(d -> variants.add(d.configName()));
+    variants.add(PARTITIONED_MERGE);
+    for (String variant : variants) {
+      WriteDisposition d = disposition(variant);
+      Path template = dir.resolve("template-" + variant);
+      CrashScenario.run(
+          template.resolve("lake"), template.resolve("work"), d, "A", partitioned(variant));
       for (String point : POINTS) {
-        Path scenario = dir.resolve(d.configName() + "-" + point);
+        Path scenario = dir.resolve(variant + "-" + point);
         copy(template, scenario);
-        scenarios.add(new String[] {d.configName(), point, scenario.toString()});
+        scenarios.add(new String[] {variant, point, scenario.toString()});
       }
     }
     ExecutorService pool = Executors.newFixedThreadPool(2);
     List<Future<String>> outcomes = new ArrayList<>();
     for (String[] s : scenarios) {
-      outcomes.add(
-          pool.submit(() -> scenario(WriteDisposition.fromConfigName(s[0]), s[1], Path.of(s[2]))));
+      outcomes.add(pool.submit(() -> scenario(s[0], s[1], Path.of(s[2]))));
     }
     List<String> failures = new ArrayList<>();
     for (Future<String> f : outcomes) {
@@ -75,13 +80,27 @@ class CrashRecoveryIT {
     assertThat(failures).isEmpty();
   }
 
+  private static final String PARTITIONED_MERGE = "merge-partitioned";
+
+  private static WriteDisposition disposition(String variant) {
+    return variant.equals(PARTITIONED_MERGE)
+        ? WriteDisposition.MERGE
+        : WriteDisposition.fromConfigName(variant);
+  }
+
+  private static boolean partitioned(String variant) {
+    return variant.equals(PARTITIONED_MERGE);
+  }
+
   /** Runs one scenario; returns a description of what is wrong, or {@code null}. */
-  private String scenario(WriteDisposition d, String point, Path scenario) {
-    String label = d.configName() + " killed at " + point + ": ";
+  private String scenario(String variant, String point, Path scenario) {
+    WriteDisposition d = disposition(variant);
+    boolean partitioned = partitioned(variant);
+    String label = variant + " killed at " + point + ": ";
     Path lakeDir = scenario.resolve("lake");
     Path workDir = scenario.resolve("work");
     try {
-      int exit = child(lakeDir, workDir, d, point, scenario.resolve("child.log"));
+      int exit = child(lakeDir, workDir, variant, point, scenario.resolve("child.log"));
       if (exit != CrashPoints.EXIT_CODE) {
         return label
             + "the child exited with "
@@ -89,22 +108,28 @@ class CrashRecoveryIT {
             + " instead of crashing: "
             + Files.readString(scenario.resolve("child.log"));
       }
-      CrashScenario.run(lakeDir, workDir, d, "B");
-      return check(d, lakeDir);
+      CrashScenario.run(lakeDir, workDir, d, "B", partitioned);
+      return check(d, lakeDir, partitioned);
     } catch (Exception | AssertionError e) {
       return label + e;
     }
   }
 
-  private static int child(Path lake, Path work, WriteDisposition d, String point, Path log)
+  private static int child(Path lake, Path work, String variant, String point, Path log)
       throws IOException, InterruptedException {
+    WriteDisposition d = disposition(variant);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
                 ChildJvm.command(
                     CrashChild.class,
                     List.of("-Dducklift.crash-at=" + point),
-                    List.of(lake.toString(), work.toString(), d.configName(), "B")))
+                    List.of(
+                        lake.toString(),
+                        work.toString(),
+                        d.configName(),
+                        "B",
+                        partitioned(variant) ? "partitioned" : "plain")))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -115,7 +140,7 @@ class CrashRecoveryIT {
     return p.exitValue();
   }
 
-  private static String check(WriteDisposition d, Path lakeDir) {
+  private static String check(WriteDisposition d, Path lakeDir, boolean partitioned) {
     List<CrashScenario.Event> expected = CrashScenario.expected(d);
     List<String> parents = new ArrayList<>();
     List<String> children = new ArrayList<>();
@@ -142,6 +167,22 @@ class CrashRecoveryIT {
       assertThat(LakeRows.query(lake, "SELECT count(*) FROM main.events__items"))
           .as("child rows without parent")
           .containsExactly(Integer.toString(children.size()));
+      if (partitioned) {
+        // every live file of the root table sits in the hive directory of its shard
+        assertThat(
+                catalogRow(
+                    lake,
+                    "SELECT count(*), count(*) FILTER (WHERE f.path LIKE 'shard=' ||"
+                        + " v.partition_value || '/ducklake-%.parquet') FROM "
+                        + lake.catalog().table("ducklake_data_file")
+                        + " f JOIN "
+                        + lake.catalog().table("ducklake_file_partition_value")
+                        + " v ON v.data_file_id = f.data_file_id JOIN "
+                        + lake.catalog().table("ducklake_table")
+                        + " t ON t.table_id = f.table_id AND t.end_snapshot IS NULL"
+                        + " WHERE t.table_name = 'events' AND f.end_snapshot IS NULL"))
+            .satisfies(r -> assertThat(r.get(1)).isEqualTo(r.get(0)).isNotEqualTo("0"));
+      }
       LakeRows.assertVerifies(lake);
       Set<String> referenced = LakeCatalog.referencedFileNames(lake);
       Set<String> onDisk = new TreeSet<>();
@@ -156,6 +197,21 @@ class CrashRecoveryIT {
       throw new UncheckedIOException(e);
     }
     return null;
+  }
+
+  private static List<String> catalogRow(DuckLake lake, String sql) {
+    try (java.sql.Connection c = lake.catalog().connect();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      List<String> row = new ArrayList<>();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        row.add(rs.getString(i));
+      }
+      return row;
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static void copy(Path from, Path to) throws IOException {

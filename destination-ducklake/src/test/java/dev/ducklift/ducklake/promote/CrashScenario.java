@@ -115,16 +115,27 @@ final class CrashScenario {
   }
 
   static Resource resource(String dataset, WriteDisposition d) {
+    return resource(dataset, d, false);
+  }
+
+  /**
+   * The resource; a partitioned one also carries a {@code shard} column ({@code s0}..{@code s2})
+   * its root table is partitioned by.
+   */
+  static Resource resource(String dataset, WriteDisposition d, boolean partitioned) {
     List<Event> events = dataset(dataset, d);
-    ResourceSpec spec =
+    ResourceSpec.Builder builder =
         ResourceSpec.builder("events")
             .primaryKey("id")
             .writeDisposition(d)
             .incremental(
                 d == WriteDisposition.APPEND
                     ? Incremental.on("ts")
-                    : Incremental.on("ts").withLag(100L))
-            .build();
+                    : Incremental.on("ts").withLag(100L));
+    if (partitioned) {
+      builder.partitionBy("shard");
+    }
+    ResourceSpec spec = builder.build();
     return Resources.fromFunction(
         spec,
         (context, pages) -> {
@@ -141,7 +152,11 @@ final class CrashScenario {
             if (!wanted) {
               continue;
             }
-            page.add(e.record());
+            Map<String, Object> record = e.record();
+            if (partitioned) {
+              record.put("shard", "s" + e.id() % 3);
+            }
+            page.add(record);
             if (page.size() == 5) {
               pages.accept(new dev.ducklift.core.Page(page, "events page " + ++n));
               page = new ArrayList<>();
@@ -162,11 +177,17 @@ final class CrashScenario {
 
   /** Runs the pipeline once on dataset {@code A} or {@code B}. */
   static void run(Path lakeDir, Path workDir, WriteDisposition d, String dataset) {
+    run(lakeDir, workDir, d, dataset, false);
+  }
+
+  /** Runs the pipeline once on dataset {@code A} or {@code B}, optionally partitioned. */
+  static void run(
+      Path lakeDir, Path workDir, WriteDisposition d, String dataset, boolean partitioned) {
     try (Pipeline p =
         Pipeline.builder(PIPELINE)
             .workingDirectory(workDir)
             .destination(destination(lakeDir))
-            .resource(resource(dataset, d))
+            .resource(resource(dataset, d, partitioned))
             .checkpointEveryPages(1)
             .build()) {
       p.run();

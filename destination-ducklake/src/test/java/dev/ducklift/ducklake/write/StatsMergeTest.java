@@ -31,6 +31,21 @@ class StatsMergeTest {
   }
 
   @Test
+  void timestampsBeforeChristSortBeforeLaterOnes() {
+    assertThat(StatsMerge.compare("timestamp", "4713-01-01 (BC) 00:00:00", "2024-01-01 00:00:00"))
+        .isNegative();
+    assertThat(
+            StatsMerge.compare("timestamp", "0044-03-15 (BC) 12:30:00", "0045-03-15 (BC) 12:30:00"))
+        .isPositive();
+    assertThat(
+            StatsMerge.compare(
+                "timestamptz", "0044-03-15 (BC) 12:30:00+00", "0044-03-15 (BC) 12:29:59.5+00"))
+        .isPositive();
+    assertThat(StatsMerge.compare("timestamptz", "-infinity", "4713-01-01 (BC) 00:00:00+00"))
+        .isNegative();
+  }
+
+  @Test
   void stringsCompareByUtf8BytesLikeDuckDb() {
     // U+FF5E sorts before U+1F600 in UTF-8 bytes, but after its surrogate pair in UTF-16
     assertThat(StatsMerge.compare("varchar", "\uFF5E", "\uD83D\uDE00")).isNegative();

@@ -384,7 +384,8 @@ public final class CursorTracker {
    * timestamps and dates, a number for numeric cursors.
    */
   CursorValue applyLag(CursorValue value, Object lag) {
-    if (lag == null) {
+    // infinity minus any lag is still infinity
+    if (lag == null || value.infinity() != 0) {
       return value;
     }
     int sign = max ? -1 : 1;

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.MergeHints;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.TableSchema;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +26,9 @@ import java.util.TreeMap;
  * @param advancesState whether promoting this load moves the resource's watermarks
  * @param ordered whether every accepted cursor came in order, so a partial load's watermark covers
  *     everything before it
+ * @param partitionBy the root table's partition hint, columns named as the table's (empty: none)
+ * @param merge the resource's merge hints, with normalized column names
+ * @param startedAt when the extract of this load started (the default SCD2 validity boundary)
  */
 public record LoadManifest(
     String loadId,
@@ -37,7 +43,10 @@ public record LoadManifest(
     List<Table> tables,
     long recordsExtracted,
     long recordsDiscarded,
-    List<String> schemaChanges) {
+    List<String> schemaChanges,
+    List<PartitionField> partitionBy,
+    MergeHints merge,
+    Instant startedAt) {
 
   public static final String EXTRACTING = "extracting";
   public static final String STAGED = "staged";
@@ -52,6 +61,76 @@ public record LoadManifest(
     primaryKey = List.copyOf(primaryKey);
     tables = List.copyOf(tables);
     schemaChanges = List.copyOf(schemaChanges);
+    partitionBy = List.copyOf(partitionBy == null ? List.of() : partitionBy);
+    merge = merge == null ? MergeHints.NONE : merge;
+    startedAt = startedAt == null ? Instant.EPOCH : startedAt;
+  }
+
+  /** A manifest without merge hints. */
+  public LoadManifest(
+      String loadId,
+      String resource,
+      String status,
+      boolean advancesState,
+      boolean ordered,
+      Map<String, CursorValue> watermarks,
+      WriteDisposition writeDisposition,
+      List<String> primaryKey,
+      String cursorColumn,
+      List<Table> tables,
+      long recordsExtracted,
+      long recordsDiscarded,
+      List<String> schemaChanges,
+      List<PartitionField> partitionBy) {
+    this(
+        loadId,
+        resource,
+        status,
+        advancesState,
+        ordered,
+        watermarks,
+        writeDisposition,
+        primaryKey,
+        cursorColumn,
+        tables,
+        recordsExtracted,
+        recordsDiscarded,
+        schemaChanges,
+        partitionBy,
+        MergeHints.NONE,
+        Instant.EPOCH);
+  }
+
+  /** A manifest without a partition hint. */
+  public LoadManifest(
+      String loadId,
+      String resource,
+      String status,
+      boolean advancesState,
+      boolean ordered,
+      Map<String, CursorValue> watermarks,
+      WriteDisposition writeDisposition,
+      List<String> primaryKey,
+      String cursorColumn,
+      List<Table> tables,
+      long recordsExtracted,
+      long recordsDiscarded,
+      List<String> schemaChanges) {
+    this(
+        loadId,
+        resource,
+        status,
+        advancesState,
+        ordered,
+        watermarks,
+        writeDisposition,
+        primaryKey,
+        cursorColumn,
+        tables,
+        recordsExtracted,
+        recordsDiscarded,
+        schemaChanges,
+        List.of());
   }
 
   public long totalRows() {
@@ -102,6 +181,14 @@ public record LoadManifest(
     root.put("records_discarded", recordsDiscarded);
     var changes = root.putArray("schema_changes");
     schemaChanges.forEach(changes::add);
+    if (!partitionBy.isEmpty()) {
+      var partition = root.putArray("partition_by");
+      partitionBy.forEach(p -> partition.add(p.toString()));
+    }
+    if (!merge.isNone()) {
+      merge.writeConfig(root.putObject("merge"));
+    }
+    root.put("started_at", startedAt.toString());
     return root.toString();
   }
 
@@ -128,6 +215,8 @@ public record LoadManifest(
                       new Table(SchemaCodec.fromJson(n.path("schema")), n.path("rows").asLong())));
       List<String> changes = new ArrayList<>();
       root.path("schema_changes").forEach(n -> changes.add(n.asText()));
+      List<PartitionField> partitionBy = new ArrayList<>();
+      root.path("partition_by").forEach(n -> partitionBy.add(PartitionField.parse(n.asText())));
       return new LoadManifest(
           root.path("load_id").asText(),
           root.path("resource").asText(),
@@ -141,7 +230,14 @@ public record LoadManifest(
           tables,
           root.path("records_extracted").asLong(),
           root.path("records_discarded").asLong(),
-          changes);
+          changes,
+          partitionBy,
+          root.has("merge")
+              ? MergeHints.fromConfig(root.get("merge"), "staged load manifest")
+              : MergeHints.NONE,
+          root.hasNonNull("started_at")
+              ? Instant.parse(root.get("started_at").asText())
+              : Instant.EPOCH);
     } catch (Exception e) {
       throw new DuckliftException("Cannot read a staged load manifest: " + e.getMessage(), e);
     }

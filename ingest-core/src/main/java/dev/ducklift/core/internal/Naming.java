@@ -1,11 +1,13 @@
 package dev.ducklift.core.internal;
 
+import dev.ducklift.core.Normalization;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The default naming convention: snake_case identifiers, {@code __} reserved as the nesting
- * separator, and a length limit beyond which a name is shortened with a stable hash suffix.
+ * Naming conventions: snake_case identifiers (the default) or the source's names as they are
+ * ({@code direct}), {@code __} as the nesting separator, and a length limit beyond which a name is
+ * shortened with a stable hash suffix.
  */
 public final class Naming {
 
@@ -16,9 +18,25 @@ public final class Naming {
   public static final String SEPARATOR = "__";
 
   private final Map<String, String> cache = new HashMap<>();
+  private final boolean direct;
 
-  /** The snake_case form of one raw name (cached). */
+  /** The snake_case convention. */
+  public Naming() {
+    this(Normalization.Naming.SNAKE_CASE);
+  }
+
+  public Naming(Normalization.Naming convention) {
+    this.direct = convention == Normalization.Naming.DIRECT;
+  }
+
+  /**
+   * The column or table name of one raw name (cached): its snake_case form, or under {@code direct}
+   * the name itself ({@code _} for an empty name).
+   */
   public String normalize(String raw) {
+    if (direct) {
+      return raw.isEmpty() ? "_" : raw;
+    }
     String cached = cache.get(raw);
     if (cached == null) {
       cached = snakeCase(raw);

@@ -6,6 +6,7 @@ import dev.ducklift.core.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,12 @@ public final class NormalizedTable {
     DataType type;
     final boolean nullable;
     final int index;
+
+    /**
+     * Which readings of naive timestamps or dates into this column this load reported (bits of the
+     * normalizer's {@code NOTED_*}).
+     */
+    int noted;
 
     ColumnState(String name, DataType type, boolean nullable, int index) {
       this.name = name;
@@ -105,8 +112,20 @@ public final class NormalizedTable {
   final List<ColumnState> columns = new ArrayList<>();
   final Map<String, ColumnState> byName = new HashMap<>();
 
-  /** Normalized column name -> the raw path that claimed it ({@code null}: not yet known). */
+  /**
+   * Lower-cased column name (DuckDB matches identifiers regardless of case) -> the raw path that
+   * claimed it ({@code null}: not yet known).
+   */
   final Map<String, String> claims = new HashMap<>();
+
+  /** Fields given a suffixed column because their name collided, by raw path. */
+  final Map<String, String> renamedFields = new LinkedHashMap<>();
+
+  /**
+   * The zone naive timestamps are read in when a column widens to {@code TIMESTAMPTZ}, for the
+   * staging table's conversion of rows already staged.
+   */
+  final String naiveZone;
 
   final FieldNode rootNode = new FieldNode("", "");
 
@@ -120,11 +139,38 @@ public final class NormalizedTable {
   /** The record number that last added this table to the record's touched tables. */
   long touchedBy = -1;
 
-  NormalizedTable(String name, String parentName, String rawPath, boolean contractApplies) {
+  NormalizedTable(
+      String name, String parentName, String rawPath, boolean contractApplies, String naiveZone) {
     this.name = name;
     this.parentName = parentName;
     this.rawPath = rawPath;
     this.contractApplies = contractApplies;
+    this.naiveZone = naiveZone;
+  }
+
+  NormalizedTable(String name, String parentName, String rawPath, boolean contractApplies) {
+    this(name, parentName, rawPath, contractApplies, "UTC");
+  }
+
+  /** The zone in which the staging table reads naive timestamps that widen to TIMESTAMPTZ. */
+  public String naiveZone() {
+    return naiveZone;
+  }
+
+  static String claimKey(String columnName) {
+    return columnName.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  boolean isClaimed(String columnName) {
+    return claims.containsKey(claimKey(columnName));
+  }
+
+  String claimOwner(String columnName) {
+    return claims.get(claimKey(columnName));
+  }
+
+  void claim(String columnName, String owner) {
+    claims.put(claimKey(columnName), owner);
   }
 
   public String name() {
@@ -198,6 +244,6 @@ public final class NormalizedTable {
     for (ColumnState c : columns) {
       list.add(c.toColumn());
     }
-    return new TableSchema(name, parentName, list);
+    return new TableSchema(name, parentName, list, renamedFields);
   }
 }

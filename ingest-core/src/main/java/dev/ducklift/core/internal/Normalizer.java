@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.Normalization;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.ResourceSpec;
 import dev.ducklift.core.SchemaContract;
 import dev.ducklift.core.internal.NormalizedTable.ColumnState;
@@ -14,16 +16,13 @@ import dev.ducklift.core.internal.NormalizedTable.FieldNode;
 import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.schema.TableSchema;
+import dev.ducklift.core.spi.EpochValues;
+import dev.ducklift.core.schema.TypeWidening;
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,14 +40,17 @@ import java.util.UUID;
  * and the schema evolves according to the resource's {@link SchemaContract}.
  *
  * <p>Type rules. Inference: booleans; integral numbers {@code BIGINT} (a {@code BigInteger} beyond
- * 64 bits {@code DECIMAL(38,0)}); floats {@code DOUBLE}; {@code BigDecimal} {@code DECIMAL(38,9)}
- * (values that do not fit it: {@code TEXT}); strings in ISO-8601 form {@code TIMESTAMPTZ} (with an
- * offset), {@code TIMESTAMP} (without) or {@code DATE}, other strings {@code TEXT}; Java time
- * values their SQL types; {@code UUID}; {@code byte[]} {@code BINARY}; a {@code Duration} its
- * ISO-8601 text; objects and arrays beyond the nesting depth {@code JSON}. A value is coerced into
- * an existing column when it fits (a number into a text column, an ISO string into a timestamp
- * column, {@code "42"} into a bigint column). Otherwise the column widens when it can ({@code
- * SMALLINT/INTEGER -> BIGINT -> DOUBLE or DECIMAL}, {@code REAL -> DOUBLE}).
+ * 64 bits {@code DECIMAL(38,0)}, beyond 38 digits {@code DOUBLE}); floats {@code DOUBLE}; a {@code
+ * BigDecimal} a decimal sized to it (its scale, at least 18 digits before the point, {@code DOUBLE}
+ * past 38 digits); strings in ISO-8601 form {@code TIMESTAMPTZ} (with an offset), {@code TIMESTAMP}
+ * (without) or {@code DATE}, other strings {@code TEXT}; Java time values their SQL types; {@code
+ * UUID}; {@code byte[]} {@code BINARY}; a {@code Duration} its ISO-8601 text; objects and arrays
+ * beyond the nesting depth {@code JSON}. A value is coerced into an existing column when it fits (a
+ * number into a text column, an ISO string into a timestamp column, {@code "42"} into a bigint
+ * column, a date into a timestamp column as midnight, a naive timestamp into a {@code TIMESTAMPTZ}
+ * column in the resource's zone for naive timestamps). Otherwise the column widens to DuckDB's
+ * maximum type of both when there is one ({@link TypeWidening}); a number that no decimal can hold
+ * makes the column {@code DOUBLE}, so numbers never need text.
  *
  * <p>A value that can neither fit nor widen is governed by the contract. Under {@code evolve} it
  * goes to a <em>variant column</em> {@code <column>__v_<type>} typed after the value (for example
@@ -68,10 +70,20 @@ public final class Normalizer {
     void append(NormalizedTable table, Object[][] rows, int count);
   }
 
-  static final Object NO_FIT = new Object();
+  /**
+   * Marks a raw path in a table's renamed fields as an array's child table (a field's own column is
+   * stored under the bare path).
+   */
+  static final String ARRAY_MARK = "[]";
+
+  private static final int NOTED_TZ_NAIVE = 1;
+  private static final int NOTED_TZ_DATE = 2;
+  private static final int NOTED_DATE = 4;
+  private static final int NOTED_ALL = 7;
+
   private static final String SYSTEM = "<system column>";
-  private static final DataType DECIMAL_DEFAULT = DataType.decimal(38, 9);
-  private static final DataType DECIMAL_INTEGRAL = DataType.decimal(38, 0);
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Normalizer.class);
   static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
@@ -82,8 +94,12 @@ public final class Normalizer {
   private final RowSink sink;
   private final SchemaContract contract;
   private final int maxDepth;
-  private final Naming naming = new Naming();
-  private final IsoTemporal temporal = new IsoTemporal();
+  private final Normalization options;
+  private final Naming naming;
+  private final ZoneId naiveZone;
+  private final boolean naiveUtc;
+  private final String naiveZoneName;
+  private final ColumnTypes types;
   private final RowIds ids = new RowIds();
   private final NormalizedTable root;
   private final Map<String, NormalizedTable> tables = new LinkedHashMap<>();
@@ -114,6 +130,12 @@ public final class Normalizer {
     this.sink = sink;
     this.contract = spec.schemaContract();
     this.maxDepth = spec.maxNestingDepth();
+    this.options = spec.normalization();
+    this.naming = new Naming(options.naming());
+    this.naiveZone = options.naiveTimestamps();
+    this.naiveUtc = naiveZone != null && naiveZone.normalized().equals(ZoneOffset.UTC);
+    this.naiveZoneName = zoneForSql(naiveZone);
+    this.types = new ColumnTypes(naiveZone);
     for (TableSchema s : previousSchemas) {
       previous.put(s.name(), s);
     }
@@ -122,8 +144,12 @@ public final class Normalizer {
     boolean hinted = spec.columns().values().stream().anyMatch(h -> h.type() != null);
     this.root =
         new NormalizedTable(
-            rootName, null, "", before != null || (hinted && contract == SchemaContract.FREEZE));
-    tableClaims.put(rootName, "");
+            rootName,
+            null,
+            "",
+            before != null || (hinted && contract == SchemaContract.FREEZE),
+            naiveZoneName);
+    tableClaims.put(NormalizedTable.claimKey(rootName), "");
     tables.put(rootName, root);
     claimSystem(root, TableSchema.LOAD_ID, DataType.TEXT);
     claimSystem(root, TableSchema.ROW_ID, DataType.UUID);
@@ -144,7 +170,7 @@ public final class Normalizer {
                   + ", which staging does not support; declare TEXT or JSON instead");
         }
         if (existing == null) {
-          root.claims.put(name, null);
+          root.claim(name, null);
           existing = root.addColumn(name, hint.type(), hint.nullable());
         }
       }
@@ -163,11 +189,12 @@ public final class Normalizer {
     // Child tables known from earlier loads are staged (empty) too, so a replace ends their rows.
     for (TableSchema s : previousSchemas) {
       if (s.isChild() && !tables.containsKey(s.name())) {
-        NormalizedTable child = new NormalizedTable(s.name(), s.parentTable(), null, true);
+        NormalizedTable child =
+            new NormalizedTable(s.name(), s.parentTable(), null, true, naiveZoneName);
         claimChildSystemColumns(child);
         seed(child, s);
         tables.put(s.name(), child);
-        tableClaims.put(s.name(), null);
+        tableClaims.put(NormalizedTable.claimKey(s.name()), null);
       }
     }
   }
@@ -178,15 +205,24 @@ public final class Normalizer {
     }
     for (Column c : schema.columns()) {
       if (!table.byName.containsKey(c.name())) {
-        table.claims.put(c.name(), null);
+        table.claim(c.name(), null);
         table.addColumn(c.name(), c.type(), c.nullable());
       }
     }
+    schema
+        .renamedFields()
+        .forEach(
+            (path, column) -> {
+              table.renamedFields.put(path, column);
+              if (!path.endsWith(ARRAY_MARK)) {
+                table.claim(column, path);
+              }
+            });
     table.version = 0;
   }
 
   private void claimSystem(NormalizedTable table, String name, DataType type) {
-    table.claims.put(name, SYSTEM);
+    table.claim(name, SYSTEM);
     table.addColumn(name, type, false);
   }
 
@@ -196,9 +232,47 @@ public final class Normalizer {
     claimSystem(child, TableSchema.LIST_INDEX, DataType.BIGINT);
   }
 
+  /**
+   * The zone as the staging database names it: {@code UTC}, a region id, or a fixed offset as
+   * {@code Etc/GMT} zones name it (their sign is inverted: {@code +02:00} is {@code Etc/GMT-2}).
+   */
+  private static String zoneForSql(ZoneId zone) {
+    if (zone == null) {
+      return "UTC";
+    }
+    ZoneId normalized = zone.normalized();
+    if (!(normalized instanceof ZoneOffset offset)) {
+      return zone.getId();
+    }
+    int seconds = offset.getTotalSeconds();
+    if (seconds == 0) {
+      return "UTC";
+    }
+    if (seconds % 3600 != 0) {
+      throw new DuckliftException(
+          "naive_timestamps: the fixed offset "
+              + offset
+              + " is not a whole hour; give a zone id such as Asia/Kolkata instead");
+    }
+    int hours = seconds / 3600;
+    return "Etc/GMT" + (hours > 0 ? "-" + hours : "+" + -hours);
+  }
+
   /** The normalized primary key columns of the root table. */
   public List<String> primaryKeyColumns() {
     return List.of(primaryKeyNames);
+  }
+
+  /**
+   * The root table's partition keys with their columns named as the table's columns (keys may be
+   * given as source names or paths, as primary keys).
+   */
+  public List<PartitionField> partitionFields() {
+    List<PartitionField> out = new ArrayList<>();
+    for (PartitionField f : spec.partitionBy()) {
+      out.add(f.withColumn(columnOfPath(f.column())));
+    }
+    return out;
   }
 
   /** The root table's name. */
@@ -373,35 +447,72 @@ public final class Normalizer {
 
   private FieldNode newField(NormalizedTable table, FieldNode parent, String key) {
     String rawPath = parent.rawPath.isEmpty() ? key : parent.rawPath + "." + key;
-    String columnName = Naming.join(parent.columnName, naming.normalize(key));
-    claim(table, columnName, rawPath);
+    String columnName = table.renamedFields.get(rawPath);
+    if (columnName == null) {
+      columnName = claim(table, Naming.join(parent.columnName, naming.normalize(key)), rawPath);
+    }
     FieldNode node = new FieldNode(rawPath, columnName);
     parent.putChild(key, node);
     return node;
   }
 
-  private void claim(NormalizedTable table, String columnName, String rawPath) {
-    if (table.claims.containsKey(columnName)) {
-      String owner = table.claims.get(columnName);
-      if (owner == null) {
-        table.claims.put(columnName, rawPath);
-      } else if (!owner.equals(rawPath)) {
-        throw new DuckliftException(
-            "Resource '"
-                + spec.name()
-                + "', table '"
-                + table.name
-                + "': fields '"
-                + rawPath
-                + "' and '"
-                + owner
-                + "' both normalize to the column name '"
-                + columnName
-                + "'; rename one of them in the source");
-      }
-    } else {
-      table.claims.put(columnName, rawPath);
+  /**
+   * Claims {@code columnName} for the field at {@code rawPath}; returns the column the field gets:
+   * the name itself, or when another field of the table already claimed it (fields {@code
+   * "weird_key"} and {@code "Weird Key!"}), the name with a suffix made of a short hash of the
+   * field's raw path, remembered in the table's schema so later loads use it whatever the order.
+   */
+  private String claim(NormalizedTable table, String columnName, String rawPath) {
+    String owner = table.claimOwner(columnName);
+    if (owner == null || owner.equals(rawPath)) {
+      table.claim(columnName, rawPath);
+      return columnName;
     }
+    if (contract == SchemaContract.FREEZE) {
+      throw new DuckliftException(
+          "Resource '"
+              + spec.name()
+              + "', table '"
+              + table.name
+              + "': fields '"
+              + rawPath
+              + "' and '"
+              + owner
+              + "' both normalize to the column name '"
+              + columnName
+              + "', and the freeze contract does not let the later one get a column of its own;"
+              + " use the evolve contract (it gets a suffixed column) or naming: direct");
+    }
+    String hash = RowIds.shortHash(rawPath);
+    String renamed = Naming.shorten(columnName + "_" + hash);
+    for (int attempt = 2; table.isClaimed(renamed); attempt++) {
+      renamed = Naming.shorten(columnName + "_" + hash + "_" + attempt);
+    }
+    table.claim(renamed, rawPath);
+    table.renamedFields.put(rawPath, renamed);
+    LOG.warn(
+        "Resource '{}', table '{}': fields '{}' and '{}' both normalize to the column name '{}';"
+            + " '{}' goes to the column '{}'",
+        spec.name(),
+        table.name,
+        owner,
+        rawPath,
+        columnName,
+        rawPath,
+        renamed);
+    schemaChanges.add(
+        "renamed field "
+            + table.name
+            + "."
+            + rawPath
+            + " to column "
+            + renamed
+            + " (field '"
+            + owner
+            + "' has the column "
+            + columnName
+            + ")");
+    return renamed;
   }
 
   private void handleValue(
@@ -429,6 +540,10 @@ public final class Normalizer {
     }
     if (value instanceof List<?> || value instanceof JsonNode || value instanceof Object[]) {
       if (isEmptyArray(value)) {
+        // kept as [] where the resource declares a JSON column (a database array, a document)
+        if (table == root && declaredJson(node.columnName)) {
+          putScalar(table, slot, node, value);
+        }
         return;
       }
       if (level + 1 <= maxDepth) {
@@ -447,6 +562,11 @@ public final class Normalizer {
     putScalar(table, slot, node, value);
   }
 
+  private boolean declaredJson(String column) {
+    ColumnHint hint = spec.columns().get(column);
+    return hint != null && hint.type() != null && hint.type().kind() == DataType.Kind.JSON;
+  }
+
   private static boolean isEmptyArray(Object value) {
     if (value instanceof List<?> l) {
       return l.isEmpty();
@@ -461,7 +581,9 @@ public final class Normalizer {
       NormalizedTable parent, FieldNode node, UUID parentId, Object array, int level) {
     NormalizedTable child = node.childTable;
     if (child == null) {
-      String name = Naming.join(parent.name, node.columnName);
+      String name =
+          parent.renamedFields.getOrDefault(
+              childRawPath(parent, node) + ARRAY_MARK, Naming.join(parent.name, node.columnName));
       if (!tables.containsKey(name)
           && parent.contractApplies
           && contract != SchemaContract.EVOLVE) {
@@ -528,32 +650,77 @@ public final class Normalizer {
     }
   }
 
+  private static String childRawPath(NormalizedTable parent, FieldNode node) {
+    return parent.rawPath == null || parent.rawPath.isEmpty()
+        ? node.rawPath
+        : parent.rawPath + "[]." + node.rawPath;
+  }
+
+  /**
+   * The child table of an array field. Two arrays can still meet at one table name when the same
+   * field is an object in some records and an array in others ({@code a.b} and {@code a[].b} both
+   * make {@code <table>__a__b}); the later one then gets a suffixed table, remembered in the parent
+   * table's schema under its raw path and {@link #ARRAY_MARK}.
+   */
   private NormalizedTable childTable(NormalizedTable parent, FieldNode node) {
-    String name = Naming.join(parent.name, node.columnName);
-    String rawPath =
-        parent.rawPath == null || parent.rawPath.isEmpty()
-            ? node.rawPath
-            : parent.rawPath + "[]." + node.rawPath;
-    String owner = tableClaims.get(name);
-    if (owner != null && !owner.equals(rawPath)) {
-      throw new DuckliftException(
-          "Resource '"
-              + spec.name()
-              + "': arrays '"
-              + rawPath
-              + "' and '"
-              + owner
-              + "' both normalize to the child table name '"
-              + name
-              + "'; rename one of them in the source");
+    String rawPath = childRawPath(parent, node);
+    String name = parent.renamedFields.get(rawPath + ARRAY_MARK);
+    if (name == null) {
+      name = Naming.join(parent.name, node.columnName);
+      String owner = tableClaims.get(NormalizedTable.claimKey(name));
+      if (owner != null && !owner.equals(rawPath)) {
+        if (contract == SchemaContract.FREEZE) {
+          throw new DuckliftException(
+              "Resource '"
+                  + spec.name()
+                  + "': arrays '"
+                  + rawPath
+                  + "' and '"
+                  + owner
+                  + "' both normalize to the child table name '"
+                  + name
+                  + "', and the freeze contract does not let the later one get a table of its own");
+        }
+        String hash = RowIds.shortHash(rawPath);
+        String renamed = Naming.shorten(name + "_" + hash);
+        for (int attempt = 2;
+            tableClaims.containsKey(NormalizedTable.claimKey(renamed));
+            attempt++) {
+          renamed = Naming.shorten(name + "_" + hash + "_" + attempt);
+        }
+        parent.renamedFields.put(rawPath + ARRAY_MARK, renamed);
+        LOG.warn(
+            "Resource '{}': arrays '{}' and '{}' both normalize to the child table name '{}'; '{}'"
+                + " goes to the table '{}'",
+            spec.name(),
+            owner,
+            rawPath,
+            name,
+            rawPath,
+            renamed);
+        schemaChanges.add(
+            "renamed array "
+                + parent.name
+                + "."
+                + rawPath
+                + " to child table "
+                + renamed
+                + " (array '"
+                + owner
+                + "' has the table "
+                + name
+                + ")");
+        name = renamed;
+      }
     }
-    tableClaims.put(name, rawPath);
+    tableClaims.put(NormalizedTable.claimKey(name), rawPath);
     NormalizedTable existing = tables.get(name);
     if (existing != null) {
       return existing;
     }
     TableSchema before = previous.get(name);
-    NormalizedTable child = new NormalizedTable(name, parent.name, rawPath, before != null);
+    NormalizedTable child =
+        new NormalizedTable(name, parent.name, rawPath, before != null, naiveZoneName);
     claimChildSystemColumns(child);
     seed(child, before);
     tables.put(name, child);
@@ -587,13 +754,16 @@ public final class Normalizer {
       }
       node.column = column;
     }
-    Object canonical = coerce(value, column.type);
-    if (canonical != NO_FIT) {
+    Object canonical = types.coerce(value, column.type);
+    if (canonical != ColumnTypes.NO_FIT) {
       table.set(slot, column.index, canonical);
+      if (column.noted != NOTED_ALL && ColumnTypes.isTemporal(column.type)) {
+        noteNaive(table, column, value);
+      }
       return;
     }
     DataType inferred = infer(table, node, value);
-    DataType widened = widen(column.type, inferred);
+    DataType widened = types.widen(column.type, inferred, value);
     if (widened != null) {
       if (!allowChange(
           table, column.name, "cannot widen from " + column.type + " to " + widened, value)) {
@@ -608,9 +778,17 @@ public final class Normalizer {
               + column.type
               + " -> "
               + widened);
+      DataType before = column.type;
       column.type = widened;
       table.version++;
-      table.set(slot, column.index, coerce(value, widened));
+      table.set(slot, column.index, types.coerce(value, widened));
+      if (widened.kind() == DataType.Kind.TIMESTAMPTZ) {
+        // the rows staged so far held naive timestamps or dates
+        note(table, column, before.kind() == DataType.Kind.DATE ? NOTED_TZ_DATE : NOTED_TZ_NAIVE);
+      }
+      if (column.noted != NOTED_ALL && ColumnTypes.isTemporal(widened)) {
+        noteNaive(table, column, value);
+      }
       return;
     }
     if (!allowChange(
@@ -627,19 +805,25 @@ public final class Normalizer {
       ColumnState column,
       DataType inferred,
       Object value) {
+    String kind = inferred.kind().name().toLowerCase(Locale.ROOT);
+    String owner = "<" + kind + " variant of " + node.rawPath + ">";
     String name =
-        Naming.shorten(column.name + "__v_" + inferred.kind().name().toLowerCase(Locale.ROOT));
+        table.renamedFields.getOrDefault(owner, Naming.shorten(column.name + "__v_" + kind));
     ColumnState variant = table.byName.get(name);
-    if (variant == null) {
-      claim(table, name, "<variant of " + node.rawPath + ">");
-      variant = table.addColumn(name, inferred, true);
-      schemaChanges.add("added variant column " + table.name + "." + name + " " + inferred);
+    String claimedBy = table.claimOwner(name);
+    if (variant == null || (claimedBy != null && !claimedBy.equals(owner))) {
+      name = claim(table, name, owner);
+      variant = table.byName.get(name);
+      if (variant == null) {
+        variant = table.addColumn(name, inferred, true);
+        schemaChanges.add("added variant column " + table.name + "." + name + " " + inferred);
+      }
     }
-    Object canonical = coerce(value, variant.type);
-    if (canonical == NO_FIT) {
-      canonical = coerce(value, DataType.TEXT);
-      if (canonical == NO_FIT) {
-        canonical = coerce(value, DataType.JSON);
+    Object canonical = types.coerce(value, variant.type);
+    if (canonical == ColumnTypes.NO_FIT) {
+      canonical = types.coerce(value, DataType.TEXT);
+      if (canonical == ColumnTypes.NO_FIT) {
+        canonical = types.coerce(value, DataType.JSON);
       }
     }
     table.set(slot, variant.index, canonical);
@@ -657,274 +841,51 @@ public final class Normalizer {
     return false;
   }
 
-  /** The type of a value on its own (no column yet). */
-  DataType infer(NormalizedTable table, FieldNode node, Object v) {
-    if (v instanceof String s) {
-      return switch (temporal.parse(s)) {
-        case DATE -> DataType.DATE;
-        case TIMESTAMP -> DataType.TIMESTAMP;
-        case TIMESTAMPTZ -> DataType.TIMESTAMPTZ;
-        case NONE -> DataType.TEXT;
-      };
-    }
-    if (v instanceof Boolean) {
-      return DataType.BOOLEAN;
-    }
-    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-      return DataType.BIGINT;
-    }
-    if (v instanceof Double || v instanceof Float) {
-      return DataType.DOUBLE;
-    }
-    if (v instanceof BigDecimal d) {
-      return fitsDecimal(d, DECIMAL_DEFAULT) ? DECIMAL_DEFAULT : DataType.TEXT;
-    }
-    if (v instanceof BigInteger b) {
-      if (b.bitLength() < 64) {
-        return DataType.BIGINT;
-      }
-      return fitsDecimal(new BigDecimal(b), DECIMAL_INTEGRAL) ? DECIMAL_INTEGRAL : DataType.TEXT;
-    }
-    if (v instanceof OffsetDateTime || v instanceof ZonedDateTime || v instanceof Instant) {
-      return DataType.TIMESTAMPTZ;
-    }
-    if (v instanceof LocalDateTime) {
-      return DataType.TIMESTAMP;
-    }
-    if (v instanceof LocalDate) {
-      return DataType.DATE;
-    }
-    if (v instanceof LocalTime) {
-      return DataType.TIME;
-    }
-    if (v instanceof UUID) {
-      return DataType.UUID;
-    }
-    if (v instanceof byte[]) {
-      return DataType.BINARY;
-    }
-    if (v instanceof Duration || v instanceof Character || v instanceof Enum<?>) {
-      return DataType.TEXT;
-    }
-    if (v instanceof Map<?, ?>
-        || v instanceof List<?>
-        || v instanceof JsonNode
-        || v instanceof Object[]) {
-      return DataType.JSON;
-    }
-    throw error(
-        table,
-        node.columnName,
-        "holds a value of unsupported type " + v.getClass().getName(),
-        null);
-  }
-
-  private static DataType widen(DataType current, DataType inferred) {
-    DataType.Kind from = current.kind();
-    DataType.Kind to = inferred.kind();
-    boolean integral =
-        from == DataType.Kind.SMALLINT
-            || from == DataType.Kind.INTEGER
-            || from == DataType.Kind.BIGINT;
-    if (integral && to == DataType.Kind.BIGINT && from != DataType.Kind.BIGINT) {
-      return DataType.BIGINT;
-    }
-    if ((integral || from == DataType.Kind.REAL) && to == DataType.Kind.DOUBLE) {
-      return DataType.DOUBLE;
-    }
-    if (integral && to == DataType.Kind.DECIMAL) {
-      return inferred;
-    }
-    return null;
-  }
-
-  /** The canonical staged form of {@code v} in a column of {@code type}, or {@link #NO_FIT}. */
-  Object coerce(Object v, DataType type) {
-    switch (type.kind()) {
-      case TEXT:
-        if (v instanceof String) {
-          return v;
-        }
-        if (v instanceof byte[]
-            || v instanceof Map<?, ?>
-            || v instanceof List<?>
-            || v instanceof JsonNode
-            || v instanceof Object[]) {
-          return NO_FIT;
-        }
-        if (v instanceof BigDecimal d) {
-          return d.toPlainString();
-        }
-        return v.toString();
-      case BIGINT:
-        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-          return v;
-        }
-        return integral(v, Long.MIN_VALUE, Long.MAX_VALUE);
-      case INTEGER:
-        return integral(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
-      case SMALLINT:
-        return integral(v, Short.MIN_VALUE, Short.MAX_VALUE);
-      case DOUBLE:
-      case REAL:
-        if (v instanceof Double
-            || v instanceof Float
-            || v instanceof Long
-            || v instanceof Integer
-            || v instanceof Short
-            || v instanceof Byte) {
-          return v;
-        }
-        if (v instanceof BigInteger b) {
-          return b.doubleValue();
-        }
-        if (v instanceof String s) {
-          try {
-            return Double.parseDouble(s.trim());
-          } catch (NumberFormatException e) {
-            return NO_FIT;
-          }
-        }
-        return NO_FIT;
-      case DECIMAL:
-        {
-          BigDecimal d;
-          if (v instanceof BigDecimal b) {
-            d = b;
-          } else if (v instanceof Long
-              || v instanceof Integer
-              || v instanceof Short
-              || v instanceof Byte) {
-            d = BigDecimal.valueOf(((Number) v).longValue());
-          } else if (v instanceof BigInteger b) {
-            d = new BigDecimal(b);
-          } else if (v instanceof String s) {
-            try {
-              d = new BigDecimal(s.trim());
-            } catch (NumberFormatException e) {
-              return NO_FIT;
-            }
-          } else {
-            return NO_FIT;
-          }
-          return fitsDecimal(d, type) ? d : NO_FIT;
-        }
-      case BOOLEAN:
-        if (v instanceof Boolean) {
-          return v;
-        }
-        if (v instanceof String s) {
-          if (s.equalsIgnoreCase("true")) {
-            return Boolean.TRUE;
-          }
-          if (s.equalsIgnoreCase("false")) {
-            return Boolean.FALSE;
-          }
-        }
-        return NO_FIT;
-      case TIMESTAMPTZ:
-        if (v instanceof OffsetDateTime t) {
-          return micros(t.toEpochSecond(), t.getNano());
-        }
-        if (v instanceof Instant t) {
-          return micros(t.getEpochSecond(), t.getNano());
-        }
-        if (v instanceof ZonedDateTime t) {
-          return micros(t.toEpochSecond(), t.getNano());
-        }
-        if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.TIMESTAMPTZ) {
-          return temporal.epochMicros();
-        }
-        return NO_FIT;
-      case TIMESTAMP:
-        if (v instanceof LocalDateTime t) {
-          return micros(t.toEpochSecond(java.time.ZoneOffset.UTC), t.getNano());
-        }
-        if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.TIMESTAMP) {
-          return temporal.epochMicros();
-        }
-        return NO_FIT;
-      case DATE:
-        if (v instanceof LocalDate d) {
-          return (int) d.toEpochDay();
-        }
-        if (v instanceof String s && temporal.parse(s) == IsoTemporal.Kind.DATE) {
-          return temporal.epochDays();
-        }
-        return NO_FIT;
-      case TIME:
-        if (v instanceof LocalTime) {
-          return v;
-        }
-        if (v instanceof String s) {
-          try {
-            return LocalTime.parse(s);
-          } catch (DateTimeParseException e) {
-            return NO_FIT;
-          }
-        }
-        return NO_FIT;
-      case UUID:
-        if (v instanceof UUID) {
-          return v;
-        }
-        if (v instanceof String s && s.length() == 36) {
-          try {
-            return UUID.fromString(s);
-          } catch (IllegalArgumentException e) {
-            return NO_FIT;
-          }
-        }
-        return NO_FIT;
-      case BINARY:
-        return v instanceof byte[] ? v : NO_FIT;
-      case JSON:
-        try {
-          return v instanceof JsonNode j ? j.toString() : JSON.writeValueAsString(v);
-        } catch (JsonProcessingException e) {
-          return NO_FIT;
-        }
-      default:
-        return NO_FIT;
+  /**
+   * Reports, once per column and load, that naive timestamps are read in the configured zone (in a
+   * {@code TIMESTAMPTZ} column) or dates as midnight (in a timestamp column).
+   */
+  private void noteNaive(NormalizedTable table, ColumnState column, Object value) {
+    DataType.Kind kind = column.type.kind();
+    boolean date =
+        value instanceof LocalDate
+            || (value instanceof String && types.lastTemporalKind() == IsoTemporal.Kind.DATE);
+    boolean naive =
+        value instanceof LocalDateTime
+            || (value instanceof String && types.lastTemporalKind() == IsoTemporal.Kind.TIMESTAMP);
+    if (kind == DataType.Kind.TIMESTAMPTZ && (naive || date)) {
+      note(table, column, date ? NOTED_TZ_DATE : NOTED_TZ_NAIVE);
+    } else if (kind == DataType.Kind.TIMESTAMP && date) {
+      note(table, column, NOTED_DATE);
     }
   }
 
-  private static Long micros(long seconds, int nanos) {
-    return seconds * 1_000_000L + nanos / 1000;
-  }
-
-  private static Object integral(Object v, long min, long max) {
-    long value;
-    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-      value = ((Number) v).longValue();
-    } else if (v instanceof BigInteger b) {
-      if (b.bitLength() >= 64) {
-        return NO_FIT;
-      }
-      value = b.longValue();
-    } else if (v instanceof BigDecimal d) {
-      try {
-        value = d.longValueExact();
-      } catch (ArithmeticException e) {
-        return NO_FIT;
-      }
-    } else if (v instanceof String s) {
-      try {
-        value = Long.parseLong(s.trim());
-      } catch (NumberFormatException e) {
-        return NO_FIT;
-      }
-    } else {
-      return NO_FIT;
+  private void note(NormalizedTable table, ColumnState column, int decision) {
+    if ((column.noted & decision) != 0) {
+      return;
     }
-    return value < min || value > max ? NO_FIT : (Object) value;
+    column.noted |= decision;
+    String zone = naiveUtc ? "UTC" : naiveZone.getId();
+    String text =
+        switch (decision) {
+          case NOTED_TZ_NAIVE -> "naive timestamps read as " + zone;
+          case NOTED_TZ_DATE -> "dates read as midnight in " + zone;
+          default -> "dates read as midnight";
+        };
+    schemaChanges.add("column " + table.name + "." + column.name + ": " + text);
   }
 
-  private static boolean fitsDecimal(BigDecimal d, DataType type) {
-    BigDecimal stripped = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
-    int scale = Math.max(stripped.scale(), 0);
-    int integerDigits = stripped.precision() - stripped.scale();
-    return scale <= type.scale() && integerDigits <= type.precision() - type.scale();
+  /** The type of a value on its own; fails naming the column for an unsupported value. */
+  private DataType infer(NormalizedTable table, FieldNode node, Object value) {
+    DataType type = types.infer(value);
+    if (type == null) {
+      throw error(
+          table,
+          node.columnName,
+          "holds a value of unsupported type " + value.getClass().getName(),
+          null);
+    }
+    return type;
   }
 
   static Object scalarOf(JsonNode node) {

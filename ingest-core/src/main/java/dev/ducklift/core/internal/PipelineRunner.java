@@ -3,6 +3,7 @@ package dev.ducklift.core.internal;
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.ExtractContext;
+import dev.ducklift.core.LocalStateException;
 import dev.ducklift.core.Page;
 import dev.ducklift.core.PipelineListener;
 import dev.ducklift.core.Resource;
@@ -51,6 +52,8 @@ public final class PipelineRunner {
   private static final DateTimeFormatter LOAD_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PipelineRunner.class);
 
   private final String name;
   private final Path workingDirectory;
@@ -111,7 +114,7 @@ public final class PipelineRunner {
           next = probeAll(state.pipelineState(), tables);
         }
         if (next < resources.size()) {
-          try (Staging staging = Staging.open(workingDirectory)) {
+          try (Staging staging = openStaging(state, marker)) {
             restore(state);
             for (LoadManifest pending : staging.pendingLoads()) {
               if (finishPending(state, staging, pending, tables)) {
@@ -119,7 +122,9 @@ public final class PipelineRunner {
               }
             }
             runFrom(next, state, staging, marker, tables, loadIds, failures);
-            if (staging.pendingLoads().isEmpty()) {
+            List<LoadManifest> left = staging.pendingLoads();
+            state.settle(left.stream().map(LoadManifest::loadId).toList());
+            if (left.isEmpty()) {
               marker.markClean();
             }
           }
@@ -307,6 +312,95 @@ public final class PipelineRunner {
     }
   }
 
+  // ---- broken staging -----------------------------------------------------------------------
+
+  /**
+   * Opens staging; one that cannot be opened is moved aside and replaced by an empty one only when
+   * nothing in it can be pending: the clean marker promises it held no load, or every load the
+   * local journal lists as possibly staged is recorded in the destination.
+   */
+  private Staging openStaging(StateStore state, CleanStagingMarker marker) {
+    try {
+      return Staging.open(workingDirectory);
+    } catch (Staging.Unreadable e) {
+      String unproven = marker.clean() ? null : unprovenLoads(state);
+      Path file = e.file();
+      if (unproven != null) {
+        throw new LocalStateException(
+            "The staging database "
+                + file
+                + " of pipeline '"
+                + name
+                + "' cannot be opened ("
+                + rootMessage(e)
+                + "), and the lake cannot prove that nothing in it is pending: "
+                + unproven
+                + ". If the source still holds those rows, move "
+                + file
+                + " (and any "
+                + file.getFileName()
+                + ".wal) aside and run again: the next run extracts again from the watermarks"
+                + " committed in the lake. Otherwise restore the file from a backup",
+            e);
+      }
+      Path aside;
+      try {
+        aside = Staging.moveAside(workingDirectory);
+      } catch (java.io.IOException io) {
+        throw new LocalStateException(
+            "The staging database "
+                + file
+                + " of pipeline '"
+                + name
+                + "' cannot be opened ("
+                + rootMessage(e)
+                + ") nor moved aside ("
+                + io.getMessage()
+                + "). Nothing in it is pending: delete it and run again",
+            io);
+      }
+      LOG.warn(
+          "The staging database {} of pipeline '{}' cannot be opened ({}); nothing in it is"
+              + " pending, so it was moved aside to {} and replaced by an empty one",
+          file,
+          name,
+          rootMessage(e),
+          aside.getFileName());
+      return Staging.open(workingDirectory);
+    }
+  }
+
+  /**
+   * Why the destination cannot prove that staging holds nothing pending, or null if it can: the
+   * loads the local journal lists as extracting, staged, failed or promoted (a staging file may
+   * still hold them) that the destination does not record.
+   */
+  private String unprovenLoads(StateStore state) {
+    if (state.isEmpty()) {
+      return "the state store, whose journal lists the loads staged, is new";
+    }
+    List<String> unproven = new ArrayList<>();
+    for (Map.Entry<String, String> e : state.journalStatuses().entrySet()) {
+      String status = e.getValue();
+      if (!status.equals(StateStore.FINISHED)
+          && !status.equals(StateStore.DISCARDED)
+          && !destination.isCommitted(name, e.getKey())) {
+        unproven.add(e.getKey() + " (" + status + ")");
+      }
+    }
+    return unproven.isEmpty()
+        ? null
+        : "the local journal lists "
+            + (unproven.size() > 1 ? "loads " : "load ")
+            + String.join(", ", unproven)
+            + " as possibly staged, not recorded in the lake";
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e.getCause() != null ? e.getCause() : e;
+    return String.valueOf(t.getMessage());
+  }
+
   // ---- pending loads ------------------------------------------------------------------------
 
   private boolean finishPending(
@@ -339,6 +433,9 @@ public final class PipelineRunner {
   }
 
   private PromoteResult promote(StateStore state, Staging staging, LoadManifest m) {
+    if (!m.merge().isNone() && !m.tables().isEmpty()) {
+      m.merge().checkColumns("Resource '" + m.resource() + "'", m.tables().get(0).schema());
+    }
     List<StagedTable> tables = new ArrayList<>();
     boolean first = true;
     for (LoadManifest.Table t : m.tables()) {
@@ -351,7 +448,9 @@ public final class PipelineRunner {
               t.rows(),
               m.writeDisposition(),
               root ? m.primaryKey() : List.of(),
-              root ? m.cursorColumn() : null));
+              root ? m.cursorColumn() : null,
+              root ? m.partitionBy() : List.of(),
+              m.merge()));
       first = false;
     }
     PipelineState current = state.pipelineState();
@@ -359,7 +458,8 @@ public final class PipelineRunner {
         m.advancesState()
             ? current.with(m.resource(), new PipelineState.ResourceState(m.watermarks()))
             : current;
-    StagedLoad load = new StagedLoad(name, m.loadId(), staging.connection(), tables, covering);
+    StagedLoad load =
+        new StagedLoad(name, m.loadId(), staging.connection(), tables, covering, m.startedAt());
     CrashPoints.reach(CrashPoints.BEFORE_PROMOTE);
     PromoteResult result;
     try {
@@ -421,7 +521,9 @@ public final class PipelineRunner {
     long t0 = System.nanoTime();
     LoadManifest manifest;
     marker.remove();
-    try (Staging.LoadWriter writer = staging.begin(loadId, System.currentTimeMillis())) {
+    long startMillis = System.currentTimeMillis();
+    run.startedAt = Instant.ofEpochMilli(startMillis);
+    try (Staging.LoadWriter writer = staging.begin(loadId, startMillis)) {
       run.writer = writer;
       run.normalizer = new Normalizer(spec, loadId, state.schemas(spec.name()), writer);
       run.cursorColumn =
@@ -611,6 +713,7 @@ public final class PipelineRunner {
     Normalizer normalizer;
     TypedLoad typed;
     String cursorColumn;
+    Instant startedAt;
     long records;
     long excluded;
     long pagesSinceCheckpoint;
@@ -755,7 +858,10 @@ public final class PipelineRunner {
           tables,
           typed != null ? typed.records() : records,
           discarded(),
-          normalizer.schemaChanges());
+          normalizer.schemaChanges(),
+          normalizer.partitionFields(),
+          spec.merge().mapColumns(normalizer::columnOfPath),
+          startedAt);
     }
 
     @Override

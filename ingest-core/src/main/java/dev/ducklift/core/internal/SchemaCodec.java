@@ -8,7 +8,9 @@ import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
 import dev.ducklift.core.schema.TableSchema;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** JSON form of table schemas, for the state store and load manifests. */
 public final class SchemaCodec {
@@ -27,6 +29,10 @@ public final class SchemaCodec {
       col.set("type", typeToJson(c.type()));
       col.put("nullable", c.nullable());
     }
+    if (!schema.renamedFields().isEmpty()) {
+      ObjectNode renamed = node.putObject("renamed_fields");
+      schema.renamedFields().forEach(renamed::put);
+    }
     return node;
   }
 
@@ -39,10 +45,15 @@ public final class SchemaCodec {
               typeFromJson(col.path("type")),
               col.path("nullable").asBoolean(true)));
     }
+    Map<String, String> renamed = new LinkedHashMap<>();
+    node.path("renamed_fields")
+        .properties()
+        .forEach(e -> renamed.put(e.getKey(), e.getValue().asText()));
     return new TableSchema(
         node.path("name").asText(),
         node.hasNonNull("parent") ? node.get("parent").asText() : null,
-        columns);
+        columns,
+        renamed);
   }
 
   static ObjectNode typeToJson(DataType type) {

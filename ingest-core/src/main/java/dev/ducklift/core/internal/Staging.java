@@ -1,12 +1,15 @@
 package dev.ducklift.core.internal;
 
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.LocalStateException;
 import dev.ducklift.core.internal.NormalizedTable.ColumnState;
 import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.spi.CrashPoints;
+import dev.ducklift.core.spi.EpochValues;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +43,11 @@ public final class Staging implements AutoCloseable {
 
   static final String JOURNAL = "_dl_staged_loads";
 
+  private static final String JOURNAL_DDL =
+      "CREATE TABLE IF NOT EXISTS main."
+          + JOURNAL
+          + " (seq BIGINT, load_id VARCHAR, resource VARCHAR, status VARCHAR, manifest VARCHAR)";
+
   private static final Runnable STOP = () -> {};
 
   private final DuckDBConnection connection;
@@ -50,32 +58,91 @@ public final class Staging implements AutoCloseable {
     this.file = file;
   }
 
-  /** Opens (creating if needed) the staging file in {@code workingDirectory}. */
+  /**
+   * Opens (creating if needed) the staging file in {@code workingDirectory}. A new file is built
+   * under a temporary name and renamed into place, so a kill leaves no file or a valid one.
+   *
+   * @throws LocalStateException if the file is held by another process or cannot be created
+   * @throws Unreadable if the file exists but cannot be opened or its journal read
+   */
   public static Staging open(Path workingDirectory) {
     Path file = workingDirectory.resolve(FILE_NAME);
     try {
-      Files.createDirectories(workingDirectory);
-      DuckDBConnection connection =
-          (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
-      try (Statement st = connection.createStatement()) {
-        // Staged rows live for one load: letting the WAL grow instead of checkpointing it into
-        // the database file while a load is written avoids rewriting data that is dropped soon.
-        st.execute("SET checkpoint_threshold = '1GB'");
-        // Appends spill full row groups to the file as they arrive, and choosing a compression
-        // for every column segment (dictionary, FSST, bitpacking analysis) is most of the cost
-        // of an append. Staged rows are read once, by the promote, and then dropped: storing
-        // them uncompressed costs file space only for a load's lifetime.
-        st.execute("SET force_compression = 'uncompressed'");
-        st.execute(
-            "CREATE TABLE IF NOT EXISTS main."
-                + JOURNAL
-                + " (seq BIGINT, load_id VARCHAR, resource VARCHAR, status VARCHAR,"
-                + " manifest VARCHAR)");
-      }
-      return new Staging(connection, file);
+      LocalFiles.createAtomically(
+          file,
+          temporary -> {
+            try (Connection c =
+                    DriverManager.getConnection("jdbc:duckdb:" + temporary.toAbsolutePath());
+                Statement st = c.createStatement()) {
+              st.execute(JOURNAL_DDL);
+              st.execute("CHECKPOINT");
+            }
+            CrashPoints.reach(CrashPoints.CREATING_STAGING);
+          });
     } catch (Exception e) {
-      throw new DuckliftException(
-          "Cannot open the staging database " + file + ": " + e.getMessage(), e);
+      throw new LocalStateException(
+          "Cannot create the staging database " + file + ": " + e.getMessage(), e);
+    }
+    DuckDBConnection connection;
+    try {
+      connection =
+          (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+    } catch (SQLException | RuntimeException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("Could not set lock on file")) {
+        throw new LocalStateException(
+            "The staging database "
+                + file
+                + " is in use by another process: two runs of one pipeline cannot share a working"
+                + " directory. Wait for the other run to end, or give each worker its own working"
+                + " directory ("
+                + message
+                + ")",
+            e);
+      }
+      throw new Unreadable(file, e);
+    }
+    try (Statement st = connection.createStatement()) {
+      // Staged rows live for one load: letting the WAL grow instead of checkpointing it into
+      // the database file while a load is written avoids rewriting data that is dropped soon.
+      st.execute("SET checkpoint_threshold = '1GB'");
+      // Appends spill full row groups to the file as they arrive, and choosing a compression
+      // for every column segment (dictionary, FSST, bitpacking analysis) is most of the cost
+      // of an append. Staged rows are read once, by the promote, and then dropped: storing
+      // them uncompressed costs file space only for a load's lifetime.
+      st.execute("SET force_compression = 'uncompressed'");
+      st.execute(JOURNAL_DDL);
+      st.executeQuery("SELECT count(*) FROM main." + JOURNAL).close();
+      return new Staging(connection, file);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new Unreadable(file, e);
+    }
+  }
+
+  /** Moves an unreadable staging file (and its WAL) aside; returns where it went. */
+  public static Path moveAside(Path workingDirectory) throws java.io.IOException {
+    return LocalFiles.moveAside(workingDirectory.resolve(FILE_NAME));
+  }
+
+  /** A staging file exists but cannot be opened, or its journal cannot be read. */
+  public static final class Unreadable extends DuckliftException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+
+    Unreadable(Path file, Exception cause) {
+      super("Cannot open the staging database " + file + ": " + cause.getMessage(), cause);
+      this.file = file;
+    }
+
+    /** The staging file. */
+    public Path file() {
+      return file;
     }
   }
 
@@ -828,7 +895,8 @@ public final class Staging implements AutoCloseable {
                       + " ALTER COLUMN "
                       + quote(c.name())
                       + " TYPE "
-                      + c.type().duckdbType());
+                      + c.type().duckdbType()
+                      + widening(before, c));
             }
           }
         }
@@ -858,6 +926,24 @@ public final class Staging implements AutoCloseable {
           vectorKinds = VectorAppender.supports(kinds) && VectorAppender.vectorSize() > 0;
         }
         appliedVersion = table.version;
+      }
+
+      /**
+       * How rows already staged change type: naive timestamps and dates becoming {@code
+       * TIMESTAMPTZ} are read in the resource's zone for naive timestamps (DuckDB's own cast would
+       * use the session's time zone); every other widening is DuckDB's cast.
+       */
+      private String widening(DataType before, ColumnState column) {
+        boolean naive =
+            before.kind() == DataType.Kind.TIMESTAMP || before.kind() == DataType.Kind.DATE;
+        if (!naive || column.type().kind() != DataType.Kind.TIMESTAMPTZ) {
+          return "";
+        }
+        return " USING timezone('"
+            + table.naiveZone().replace("'", "''")
+            + "', CAST("
+            + quote(column.name())
+            + " AS TIMESTAMP))";
       }
 
       /**
@@ -988,7 +1074,7 @@ public final class Staging implements AutoCloseable {
             case UUID -> a.append((UUID) v);
             case BINARY ->
                 a.append((byte[]) v); // appendByteArray writes a LIST of TINYINT, not a BLOB
-            case TIME -> a.append((LocalTime) v);
+            case TIME -> a.appendDayMicros(EpochValues.dayMicros((LocalTime) v));
             default -> a.append(v.toString());
           }
         }

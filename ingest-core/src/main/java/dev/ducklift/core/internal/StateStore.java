@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.core.LocalStateException;
 import dev.ducklift.core.schema.TableSchema;
+import dev.ducklift.core.spi.CrashPoints;
 import dev.ducklift.core.spi.PipelineState;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,9 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.mapdb.DB;
+import org.mapdb.DBException;
 import org.mapdb.DBMaker;
 import org.mapdb.HTreeMap;
 import org.mapdb.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-pipeline state store: a transactional MapDB file ({@code <working directory>/state.db})
@@ -45,6 +50,8 @@ public final class StateStore implements AutoCloseable {
   public static final String FAILED = "failed";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+  private static final List<String> MAPS = List.of("watermarks", "journal", "schemas", "meta");
 
   private final String pipelineName;
   private final DB db;
@@ -66,22 +73,123 @@ public final class StateStore implements AutoCloseable {
     return db.hashMap(name, Serializer.STRING, Serializer.STRING).createOrOpen();
   }
 
-  /** Opens (creating if needed) the store of {@code pipelineName} in {@code workingDirectory}. */
+  /**
+   * Opens (creating if needed) the store of {@code pipelineName} in {@code workingDirectory}.
+   *
+   * <p>A new store is built under a temporary name and renamed into place, so a kill leaves no
+   * store or a valid one. A store that cannot be opened or read is moved aside as {@code
+   * state.db.broken-<time>} (kept for inspection), with one warning naming it and the cause, and a
+   * new empty store takes its place: the run then restores the watermarks from the destination, as
+   * in a fresh working directory.
+   *
+   * @throws LocalStateException if the store is held by another process or cannot be created
+   */
   public static StateStore open(Path workingDirectory, String pipelineName) {
     Path file = workingDirectory.resolve(FILE_NAME);
+    create(file, pipelineName);
     try {
-      Files.createDirectories(workingDirectory);
-      DB db = DBMaker.fileDB(file.toFile()).transactionEnable().make();
-      return new StateStore(pipelineName, db);
+      return openExisting(file, pipelineName);
+    } catch (DBException.FileLocked e) {
+      throw new LocalStateException(
+          "The state store "
+              + file
+              + " of pipeline '"
+              + pipelineName
+              + "' is in use by another process: two runs of one pipeline cannot share a working"
+              + " directory. Wait for the other run to end, or give each worker its own working"
+              + " directory",
+          e);
+    } catch (RuntimeException | AssertionError e) {
+      Path aside;
+      try {
+        aside = LocalFiles.moveAside(file);
+      } catch (IOException io) {
+        io.addSuppressed(e);
+        throw new LocalStateException(
+            "The state store "
+                + file
+                + " of pipeline '"
+                + pipelineName
+                + "' cannot be opened ("
+                + e
+                + ") nor moved aside: "
+                + io.getMessage()
+                + ". Move or delete it and run again: the pipeline's state is restored from the"
+                + " lake",
+            io);
+      }
+      LOG.warn(
+          "The state store {} of pipeline '{}' cannot be opened ({}); moved it aside to {} and"
+              + " restoring the pipeline's state from the destination",
+          file,
+          pipelineName,
+          e.toString(),
+          aside.getFileName());
+      create(file, pipelineName);
+      try {
+        return openExisting(file, pipelineName);
+      } catch (RuntimeException again) {
+        throw new LocalStateException(
+            "Cannot open the new state store "
+                + file
+                + " of pipeline '"
+                + pipelineName
+                + "': "
+                + again.getMessage(),
+            again);
+      }
+    }
+  }
+
+  private static void create(Path file, String pipelineName) {
+    try {
+      LocalFiles.createAtomically(
+          file,
+          temporary -> {
+            DB db = DBMaker.fileDB(temporary.toFile()).transactionEnable().make();
+            try {
+              for (String map : MAPS) {
+                db.hashMap(map, Serializer.STRING, Serializer.STRING).createOrOpen();
+              }
+              db.commit();
+              CrashPoints.reach(CrashPoints.CREATING_STATE_STORE);
+            } finally {
+              db.close();
+            }
+          });
     } catch (Exception e) {
-      throw new DuckliftException(
-          "Cannot open the state store "
+      throw new LocalStateException(
+          "Cannot create the state store "
               + file
               + " of pipeline '"
               + pipelineName
               + "': "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /** Opens the store and reads every entry, so that a damaged store fails here and not later. */
+  private static StateStore openExisting(Path file, String pipelineName) {
+    DB db = DBMaker.fileDB(file.toFile()).transactionEnable().make();
+    try {
+      StateStore store = new StateStore(pipelineName, db);
+      store.pipelineState();
+      for (String resource : store.schemas.getKeys()) {
+        if (!resource.contains("#v")) {
+          store.schemas(resource);
+        }
+      }
+      store.journal.getEntries().forEach(e -> e.getValue().length());
+      store.meta.getEntries().forEach(e -> e.getValue().length());
+      return store;
+    } catch (RuntimeException | Error e) {
+      try {
+        db.close();
+      } catch (RuntimeException | Error suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 
@@ -137,6 +245,37 @@ public final class StateStore implements AutoCloseable {
     node.put("at", Instant.now().toString());
     journal.put(loadId, node.toString());
     db.commit();
+  }
+
+  /**
+   * Settles the journal once staging holds exactly the loads {@code stillStaged}: any other load
+   * not yet finished or discarded is no longer staged anywhere, so it is recorded as finished (if
+   * it was promoted) or discarded. The journal then lists as unsettled only loads staging may hold.
+   */
+  public void settle(java.util.Collection<String> stillStaged) {
+    java.util.Set<String> staged = new java.util.HashSet<>(stillStaged);
+    boolean changed = false;
+    for (Map.Entry<String, String> e : journalStatuses().entrySet()) {
+      String status = e.getValue();
+      if (staged.contains(e.getKey()) || status.equals(FINISHED) || status.equals(DISCARDED)) {
+        continue;
+      }
+      String resource;
+      try {
+        resource = JSON.readTree(journal.get(e.getKey())).path("resource").asText();
+      } catch (IOException ex) {
+        resource = "";
+      }
+      ObjectNode node = JSON.createObjectNode();
+      node.put("resource", resource);
+      node.put("status", status.equals(PROMOTED) ? FINISHED : DISCARDED);
+      node.put("at", Instant.now().toString());
+      journal.put(e.getKey(), node.toString());
+      changed = true;
+    }
+    if (changed) {
+      db.commit();
+    }
   }
 
   /** The journal status of a load. */

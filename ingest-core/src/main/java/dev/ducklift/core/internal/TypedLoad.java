@@ -9,6 +9,7 @@ import dev.ducklift.core.SchemaContract;
 import dev.ducklift.core.internal.NormalizedTable.ColumnState;
 import dev.ducklift.core.schema.Column;
 import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.spi.EpochValues;
 import dev.ducklift.core.spi.TypedRowSink;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -18,7 +19,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -853,17 +853,9 @@ final class TypedLoad implements TypedRowSink {
       check(v);
       return switch (v.kind()) {
         case INTEGER -> (Long) v.value();
-        case TIMESTAMPTZ -> {
-          OffsetDateTime t = (OffsetDateTime) v.value();
-          yield Math.addExact(
-              Math.multiplyExact(t.toEpochSecond(), 1_000_000L), t.getNano() / 1000);
-        }
-        case TIMESTAMP -> {
-          LocalDateTime t = (LocalDateTime) v.value();
-          yield Math.addExact(
-              Math.multiplyExact(t.toEpochSecond(ZoneOffset.UTC), 1_000_000L), t.getNano() / 1000);
-        }
-        case DATE -> ((LocalDate) v.value()).toEpochDay();
+        case TIMESTAMPTZ -> EpochValues.epochMicros((OffsetDateTime) v.value());
+        case TIMESTAMP -> EpochValues.epochMicros((LocalDateTime) v.value());
+        case DATE -> EpochValues.epochDays((LocalDate) v.value());
         default -> 0;
       };
     }
@@ -894,19 +886,9 @@ final class TypedLoad implements TypedRowSink {
     return switch (cursorKind) {
       case INTEGER -> CursorValue.of(l);
       case DECIMAL -> CursorValue.of((BigDecimal) o);
-      case TIMESTAMPTZ ->
-          CursorValue.of(
-              OffsetDateTime.ofInstant(
-                  java.time.Instant.ofEpochSecond(
-                      Math.floorDiv(l, 1_000_000L), Math.floorMod(l, 1_000_000L) * 1000L),
-                  ZoneOffset.UTC));
-      case TIMESTAMP ->
-          CursorValue.of(
-              LocalDateTime.ofEpochSecond(
-                  Math.floorDiv(l, 1_000_000L),
-                  (int) (Math.floorMod(l, 1_000_000L) * 1000L),
-                  ZoneOffset.UTC));
-      case DATE -> CursorValue.of(LocalDate.ofEpochDay(l));
+      case TIMESTAMPTZ -> CursorValue.of(EpochValues.offsetDateTime(l));
+      case TIMESTAMP -> CursorValue.of(EpochValues.localDateTime(l));
+      case DATE -> CursorValue.of(EpochValues.localDate(l));
       case TEXT -> CursorValue.of((String) o);
     };
   }
@@ -995,7 +977,7 @@ final class TypedLoad implements TypedRowSink {
                 a.append(((BigDecimal) objects[i]).setScale(scales[c], RoundingMode.UNNECESSARY));
             case UUID -> a.append((UUID) objects[i]);
             case BINARY -> a.append((byte[]) objects[i]);
-            case TIME -> a.append((LocalTime) objects[i]);
+            case TIME -> a.appendDayMicros(EpochValues.dayMicros((LocalTime) objects[i]));
             default -> a.append(objects[i].toString());
           }
         }

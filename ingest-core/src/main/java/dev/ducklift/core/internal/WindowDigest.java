@@ -94,7 +94,8 @@ final class WindowDigest {
     }
     if (size == 0 || cursor > max) {
       max = cursor;
-      long floor = max - lag;
+      // the window of an infinite cursor is the infinity alone, as the next read starts there
+      long floor = max == Long.MAX_VALUE || max == -Long.MAX_VALUE ? max : max - lag;
       while (size > 0 && cursors[head] < floor) {
         head = (head + 1) % cursors.length;
         size--;

@@ -84,6 +84,41 @@ public record DataType(Kind kind, int precision, int scale, DataType element) {
     return new DataType(Kind.LIST, 0, 0, Objects.requireNonNull(element, "element"));
   }
 
+  /**
+   * The type named by a DuckDB type name ({@code BIGINT}, {@code DOUBLE}, {@code VARCHAR}, {@code
+   * TEXT}, {@code DECIMAL(12,2)}, {@code TIMESTAMPTZ}, {@code TIMESTAMP WITH TIME ZONE}) or a
+   * DuckLake one ({@code int64}, {@code float64}, {@code decimal(12,2)}), in any case.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static DataType parse(String name) {
+    String t = name.trim().toUpperCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?:DECIMAL|NUMERIC)\\s*\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)")
+            .matcher(t);
+    if (m.matches()) {
+      return decimal(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+    for (Kind kind : Kind.values()) {
+      if (kind != Kind.DECIMAL
+          && kind != Kind.LIST
+          && (kind.duckdb.equals(t) || kind.ducklake.equalsIgnoreCase(t))) {
+        return of(kind);
+      }
+    }
+    return switch (t) {
+      case "TEXT", "STRING" -> TEXT;
+      case "INT" -> INTEGER;
+      case "REAL" -> REAL;
+      case "DOUBLE PRECISION" -> DOUBLE;
+      case "BOOL" -> BOOLEAN;
+      case "TIMESTAMP WITH TIME ZONE" -> TIMESTAMPTZ;
+      case "BINARY", "BYTEA" -> BINARY;
+      default -> throw new IllegalArgumentException("Unknown column type '" + name + "'");
+    };
+  }
+
   /** The DuckDB SQL type, for staging tables: {@code DECIMAL(18,3)}, {@code BIGINT[]}. */
   public String duckdbType() {
     return switch (kind) {

@@ -9,7 +9,9 @@ package dev.ducklift.core.spi;
  * 86 (no shutdown hooks, no finally blocks), as a {@code kill -9} would. Without the property this
  * is a single volatile read.
  *
- * <p>The pipeline runtime reaches these points, in this order for each load:
+ * <p>A run creating its working directory reaches {@value #CREATING_STATE_STORE} and {@value
+ * #CREATING_STAGING} once each file is complete under its temporary name, before it is renamed into
+ * place. The pipeline runtime reaches these points, in this order for each load:
  *
  * <ul>
  *   <li>{@value #MID_EXTRACT}: after each checkpoint committed to staging while the resource is
@@ -27,6 +29,12 @@ package dev.ducklift.core.spi;
  * Destinations may define their own points (prefix them with their name).
  */
 public final class CrashPoints {
+
+  /** A new state store is complete under its temporary name, not yet renamed into place. */
+  public static final String CREATING_STATE_STORE = "creating-state-store";
+
+  /** A new staging database is complete under its temporary name, not yet renamed into place. */
+  public static final String CREATING_STAGING = "creating-staging";
 
   /** After a checkpoint committed to staging, mid-extract. */
   public static final String MID_EXTRACT = "mid-extract";

@@ -1,6 +1,7 @@
 package dev.ducklift.core.spi;
 
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,18 +15,32 @@ import java.util.Objects;
  *     close it or change staged data
  * @param tables the load's tables, parents before their children
  * @param state the pipeline state to commit together with the rows
+ * @param startedAt when the load's extract started: the validity boundary of {@code scd2} versions
+ *     unless the resource declares another
  */
 public record StagedLoad(
     String pipelineName,
     String loadId,
     Connection staging,
     List<StagedTable> tables,
-    PipelineState state) {
+    PipelineState state,
+    Instant startedAt) {
   public StagedLoad {
     Objects.requireNonNull(pipelineName, "pipelineName");
     Objects.requireNonNull(loadId, "loadId");
     Objects.requireNonNull(staging, "staging");
     Objects.requireNonNull(state, "state");
     tables = List.copyOf(tables);
+    startedAt = startedAt == null ? Instant.now() : startedAt;
+  }
+
+  /** A load whose extract started now. */
+  public StagedLoad(
+      String pipelineName,
+      String loadId,
+      Connection staging,
+      List<StagedTable> tables,
+      PipelineState state) {
+    this(pipelineName, loadId, staging, tables, state, Instant.now());
   }
 }

@@ -1,5 +1,7 @@
 package dev.ducklift.core.spi;
 
+import dev.ducklift.core.MergeHints;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.TableSchema;
 import java.util.List;
@@ -16,6 +18,9 @@ import java.util.Objects;
  * @param primaryKey the primary key columns (root tables); child tables are keyed by {@code
  *     _dl_parent_id} and replaced with their parent rows
  * @param cursorColumn the normalized cursor column of a root table, or {@code null}
+ * @param partitionBy the root table's partition hint (empty: keep the table's partitioning)
+ * @param merge the resource's merge hints (normalized column names); child tables carry their
+ *     root's
  */
 public record StagedTable(
     TableSchema schema,
@@ -23,12 +28,47 @@ public record StagedTable(
     long rowCount,
     WriteDisposition writeDisposition,
     List<String> primaryKey,
-    String cursorColumn) {
+    String cursorColumn,
+    List<PartitionField> partitionBy,
+    MergeHints merge) {
   public StagedTable {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(stagingRelation, "stagingRelation");
     Objects.requireNonNull(writeDisposition, "writeDisposition");
     primaryKey = List.copyOf(primaryKey == null ? List.of() : primaryKey);
+    partitionBy = List.copyOf(partitionBy == null ? List.of() : partitionBy);
+    merge = merge == null ? MergeHints.NONE : merge;
+  }
+
+  /** A table without merge hints. */
+  public StagedTable(
+      TableSchema schema,
+      String stagingRelation,
+      long rowCount,
+      WriteDisposition writeDisposition,
+      List<String> primaryKey,
+      String cursorColumn,
+      List<PartitionField> partitionBy) {
+    this(
+        schema,
+        stagingRelation,
+        rowCount,
+        writeDisposition,
+        primaryKey,
+        cursorColumn,
+        partitionBy,
+        MergeHints.NONE);
+  }
+
+  /** A table without a partition hint. */
+  public StagedTable(
+      TableSchema schema,
+      String stagingRelation,
+      long rowCount,
+      WriteDisposition writeDisposition,
+      List<String> primaryKey,
+      String cursorColumn) {
+    this(schema, stagingRelation, rowCount, writeDisposition, primaryKey, cursorColumn, List.of());
   }
 
   public String name() {

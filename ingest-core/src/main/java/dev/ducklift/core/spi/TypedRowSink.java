@@ -14,12 +14,15 @@ import java.util.Map;
  *   <li>{@code REAL}, {@code DOUBLE}: {@link #setDouble};
  *   <li>{@code BOOLEAN}: {@link #setBoolean};
  *   <li>{@code TIMESTAMPTZ} (the instant) and {@code TIMESTAMP} (the wall-clock time read as UTC):
- *       {@link #setEpochMicros};
- *   <li>{@code DATE}: {@link #setEpochDays};
+ *       {@link #setEpochMicros}, {@code infinity} as {@link EpochValues#INFINITE_MICROS} and {@code
+ *       -infinity} as its negation;
+ *   <li>{@code DATE}: {@link #setEpochDays}, the infinities as {@link EpochValues#INFINITE_DAYS}
+ *       and its negation;
  *   <li>{@code TEXT} and {@code JSON} (the JSON text of one value): a {@link String}, or its UTF-8
  *       bytes with {@link #setUtf8}; {@code DECIMAL}: a {@link java.math.BigDecimal} that fits the
  *       declared precision and scale; {@code UUID}: a {@link java.util.UUID}; {@code BINARY}: a
- *       {@code byte[]}; {@code TIME}: a {@link java.time.LocalTime}: {@link #setObject}.
+ *       {@code byte[]}; {@code TIME}: a {@link java.time.LocalTime} ({@link
+ *       java.time.LocalTime#MAX} for {@code 24:00:00}): {@link #setObject}.
  * </ul>
  *
  * <p>Not thread-safe: call it from the thread that called {@link TypedResource#extractTyped}.

@@ -165,8 +165,10 @@ class NormalizerTest {
   }
 
   @Test
-  void collidingFieldNamesFailNamingBothSourceNames() {
-    NormalizerHarness h = new NormalizerHarness(spec("events"));
+  void collidingFieldNamesFailUnderFreezeNamingBothSourceNames() {
+    NormalizerHarness h =
+        new NormalizerHarness(
+            ResourceSpec.builder("events").schemaContract(SchemaContract.FREEZE).build());
     assertThatThrownBy(() -> h.add(map("userId", 1, "user_id", 2)))
         .isInstanceOf(DuckliftException.class)
         .hasMessageContaining("'userId'")
@@ -175,11 +177,12 @@ class NormalizerTest {
   }
 
   @Test
-  void aFieldNamedLikeASystemColumnCollides() {
+  void aFieldNamedLikeASystemColumnGetsASuffixedColumn() {
     NormalizerHarness h = new NormalizerHarness(spec("events"));
-    assertThatThrownBy(() -> h.add(map("_dl_id", "x")))
-        .isInstanceOf(DuckliftException.class)
-        .hasMessageContaining("_dl_id");
+    h.add(map("_dl_id", "x"));
+    String column = "_dl_id_" + RowIds.shortHash("_dl_id");
+    assertThat(h.rows("events").get(0)).containsEntry(column, "x");
+    assertThat(h.schema("events").renamedFields()).containsEntry("_dl_id", column);
   }
 
   @Test
@@ -252,7 +255,8 @@ class NormalizerTest {
     assertThat(typeOf(h, "t", "big")).isEqualTo(DataType.decimal(38, 0));
     assertThat(typeOf(h, "t", "f")).isEqualTo(DataType.DOUBLE);
     assertThat(typeOf(h, "t", "d")).isEqualTo(DataType.DOUBLE);
-    assertThat(typeOf(h, "t", "dec")).isEqualTo(DataType.decimal(38, 9));
+    // Its own scale and room for 18 digits before the point.
+    assertThat(typeOf(h, "t", "dec")).isEqualTo(DataType.decimal(21, 3));
     assertThat(typeOf(h, "t", "s")).isEqualTo(DataType.TEXT);
     assertThat(typeOf(h, "t", "tstz")).isEqualTo(DataType.TIMESTAMPTZ);
     assertThat(typeOf(h, "t", "ts")).isEqualTo(DataType.TIMESTAMP);
@@ -298,7 +302,8 @@ class NormalizerTest {
     NormalizerHarness h = new NormalizerHarness(spec("t"));
     h.add(map("n", 1));
     h.add(map("n", new BigDecimal("1.25")));
-    assertThat(typeOf(h, "t", "n")).isEqualTo(DataType.decimal(38, 9));
+    // BIGINT needs 19 digits before the point, 1.25 a scale of 2.
+    assertThat(typeOf(h, "t", "n")).isEqualTo(DataType.decimal(21, 2));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.ducklift.samples.cli;
 import dev.ducklift.core.Secret;
 import dev.ducklift.core.Secrets;
 import dev.ducklift.ducklake.DuckLake;
+import dev.ducklift.ducklake.DuckLakeOptions;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
 import dev.ducklift.ducklake.read.LakeReader;
 import dev.ducklift.samples.orchestrate.Outcome;
@@ -57,6 +58,22 @@ final class LakeOptions {
       description = "Data path overriding the one recorded in the catalog.")
   Path data;
 
+  @Option(
+      names = "--busy-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      description =
+          "How long to wait for a DuckDB catalog file that another process holds (e.g. 500ms, 30s,"
+              + " 2m). Default: ${DEFAULT-VALUE}.")
+  String busyTimeout;
+
+  /** The options the lake is opened with: the busy timeout. */
+  DuckLakeOptions options() {
+    return DuckLakeOptions.builder()
+        .busyTimeout(GenerateCommand.parseDuration(busyTimeout))
+        .build();
+  }
+
   /** The catalog location chosen by the options. */
   CatalogLocation location(Main main) {
     if (catalog != null && catalog.startsWith("jdbc:")) {
@@ -103,7 +120,7 @@ final class LakeOptions {
   DuckLake openReadOnly(Main main) {
     CatalogLocation location = location(main);
     try {
-      return DuckLake.openReadOnly(location, dataPath(main));
+      return DuckLake.openReadOnly(location, dataPath(main), options());
     } catch (RuntimeException e) {
       throw new CliException(
           Outcome.DESTINATION_FAILURE,

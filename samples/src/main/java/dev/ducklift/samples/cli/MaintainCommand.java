@@ -85,7 +85,7 @@ final class MaintainCommand implements Callable<Integer> {
     CatalogLocation location = lake.location(main);
     DuckLake opened;
     try {
-      opened = DuckLake.open(location, lake.dataPath(main));
+      opened = DuckLake.open(location, lake.dataPath(main), lake.options());
     } catch (RuntimeException e) {
       throw new CliException(
           Outcome.DESTINATION_FAILURE,

@@ -63,8 +63,22 @@ final class QueryCommand implements Callable<Integer> {
     try (LakeOptions.Handle handle = lake.reader(main);
         LakeSession session = open(handle)) {
       QueryResult result;
+      List<String> names;
       try {
-        result = session.sql(sql);
+        QueryResult described = describe(session, sql);
+        if (described == null) {
+          result = session.sql(sql);
+          names = result.columns();
+        } else {
+          names = new ArrayList<>();
+          StringBuilder select = new StringBuilder("SELECT ");
+          for (int i = 0; i < described.rows().size(); i++) {
+            List<Object> column = described.rows().get(i);
+            names.add((String) column.get(0));
+            select.append(i == 0 ? "" : ", ").append(display((String) column.get(1), i + 1));
+          }
+          result = session.sql(select + " FROM (" + body(sql) + ") AS q");
+        }
       } catch (RuntimeException e) {
         throw new CliException(Outcome.USAGE_ERROR, e.getMessage(), e);
       }
@@ -72,7 +86,7 @@ final class QueryCommand implements Callable<Integer> {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("snapshot_id", session.snapshot().id());
         ArrayNode columns = node.putArray("columns");
-        result.columns().forEach(columns::add);
+        names.forEach(columns::add);
         ArrayNode rows = node.putArray("rows");
         for (List<Object> row : result.rows()) {
           ArrayNode r = rows.addArray();
@@ -86,15 +100,86 @@ final class QueryCommand implements Callable<Integer> {
         for (List<Object> row : result.rows()) {
           List<String> cells = new ArrayList<>();
           for (Object v : row) {
-            cells.add(v == null ? "NULL" : v.toString());
+            cells.add(
+                v == null ? "NULL" : v instanceof java.sql.Blob b ? blobText(b) : v.toString());
           }
           rows.add(cells);
         }
-        TextTable.print(main.out, result.columns(), rows);
+        TextTable.print(main.out, names, rows);
         main.err.println("(snapshot " + session.snapshot().id() + ")");
       }
     }
     return 0;
+  }
+
+  /**
+   * The query's column names and DuckDB types, or {@code null} for a statement that is not a query
+   * (then its values print as the driver gives them).
+   */
+  private static QueryResult describe(LakeSession session, String sql) {
+    try {
+      return session.sql("DESCRIBE " + body(sql));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String body(String sql) {
+    String s = sql.strip();
+    while (s.endsWith(";")) {
+      s = s.substring(0, s.length() - 1).stripTrailing();
+    }
+    return s;
+  }
+
+  /**
+   * The select expression of column {@code position} of DuckDB type {@code type}: DuckDB's own text
+   * for the table (so infinities, BC dates, {@code 24:00:00}, blobs and nested values print as
+   * DuckDB prints them); for JSON, numbers and booleans as they are, blobs in base64, the rest as
+   * DuckDB's text.
+   */
+  private String display(String type, int position) {
+    String column = "#" + position;
+    if (!json) {
+      return "CAST(" + column + " AS VARCHAR)";
+    }
+    return switch (type) {
+      case "BOOLEAN",
+              "TINYINT",
+              "SMALLINT",
+              "INTEGER",
+              "BIGINT",
+              "HUGEINT",
+              "UTINYINT",
+              "USMALLINT",
+              "UINTEGER",
+              "UBIGINT",
+              "UHUGEINT",
+              "FLOAT",
+              "DOUBLE" ->
+          column;
+      case "BLOB" -> "base64(" + column + ")";
+      default -> type.startsWith("DECIMAL") ? column : "CAST(" + column + " AS VARCHAR)";
+    };
+  }
+
+  /** A blob as DuckDB prints it: printable ASCII as is, every other byte as {@code \xHH}. */
+  static String blobText(java.sql.Blob blob) {
+    try {
+      byte[] bytes = blob.getBytes(1, (int) blob.length());
+      StringBuilder b = new StringBuilder(bytes.length * 4);
+      for (byte x : bytes) {
+        int v = x & 0xff;
+        if (v >= 32 && v <= 126 && v != '\\' && v != '\'' && v != '"') {
+          b.append((char) v);
+        } else {
+          b.append(String.format("\\x%02X", v));
+        }
+      }
+      return b.toString();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("Cannot read a blob value: " + e.getMessage(), e);
+    }
   }
 
   private LakeSession open(LakeOptions.Handle handle) {
@@ -143,6 +228,12 @@ final class QueryCommand implements Callable<Integer> {
       array.add(((Number) v).doubleValue());
     } else if (v instanceof Boolean b) {
       array.add(b);
+    } else if (v instanceof java.sql.Blob b) {
+      try {
+        array.add(java.util.Base64.getEncoder().encodeToString(b.getBytes(1, (int) b.length())));
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("Cannot read a blob value: " + e.getMessage(), e);
+      }
     } else {
       array.add(v.toString());
     }

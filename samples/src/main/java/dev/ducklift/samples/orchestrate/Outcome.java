@@ -31,6 +31,12 @@ public enum Outcome {
   VERIFICATION_FAILED(7),
   /** The command needs a part of Ducklift this build does not include. */
   NOT_AVAILABLE(8),
+  /**
+   * The pipeline's working directory (state store, staging) cannot be used and was not recovered:
+   * held by another process, or a broken staging file the lake cannot prove holds nothing pending.
+   * The message says what to do; retrying without acting does not help.
+   */
+  LOCAL_STATE_FAILURE(9),
   /** Interrupted (Ctrl-C, SIGTERM). */
   INTERRUPTED(130);
 
@@ -63,6 +69,9 @@ public enum Outcome {
       }
       if (t instanceof InterruptedException) {
         return INTERRUPTED;
+      }
+      if (t instanceof dev.ducklift.core.LocalStateException) {
+        return LOCAL_STATE_FAILURE;
       }
       if (t.getClass().getName().startsWith("dev.ducklift.ducklake.")
           || thrownIn(t, "dev.ducklift.ducklake.")) {

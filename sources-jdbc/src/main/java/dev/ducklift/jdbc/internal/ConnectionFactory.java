@@ -2,24 +2,28 @@ package dev.ducklift.jdbc.internal;
 
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.Secret;
+import dev.ducklift.core.SecretMask;
 import dev.ducklift.jdbc.spi.JdbcDialect;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
 /**
  * Opens prepared connections for one source. Credentials are revealed only into the driver's
- * connection properties; messages show the URL without user info and parameters, and any credential
- * a driver echoes in its own message is masked.
+ * connection properties; messages show the URL without user info and parameters, and any declared
+ * secret a driver echoes in its own message is masked.
  */
 public final class ConnectionFactory {
   private final String sourceName;
   private final String url;
   private final Secret user;
   private final Secret password;
+  private final SecretMask mask;
   private final Map<String, String> properties;
   private final JdbcDialect dialect;
   private final java.util.ArrayDeque<Connection> idle = new java.util.ArrayDeque<>();
@@ -30,6 +34,7 @@ public final class ConnectionFactory {
       String sourceName,
       String url,
       Secret user,
+      boolean userIsSecret,
       Secret password,
       Map<String, String> properties,
       JdbcDialect dialect) {
@@ -37,6 +42,14 @@ public final class ConnectionFactory {
     this.url = Objects.requireNonNull(url, "url");
     this.user = user;
     this.password = password;
+    List<Secret> secrets = new ArrayList<>();
+    secrets.add(password);
+    SecretMask.warnIfTooShort("Source '" + sourceName + "': the password", password);
+    if (userIsSecret) {
+      secrets.add(user);
+      SecretMask.warnIfTooShort("Source '" + sourceName + "': the user", user);
+    }
+    this.mask = SecretMask.ofSecrets("***", secrets);
     this.properties = Map.copyOf(properties);
     this.dialect = Objects.requireNonNull(dialect, "dialect");
   }
@@ -195,19 +208,16 @@ public final class ConnectionFactory {
     return s;
   }
 
-  /** Masks the credentials in a driver's message. */
+  /**
+   * Masks the declared secrets (the password, and the user when it came from a secret) in a
+   * driver's message; values shorter than {@link SecretMask#MIN_CREDENTIAL_LENGTH} only where they
+   * stand alone as a word.
+   */
   public String scrub(String message) {
     if (message == null) {
       return "";
     }
-    String s = message;
-    if (password != null && !password.reveal().isEmpty()) {
-      s = s.replace(password.reveal(), "***");
-    }
-    if (user != null && !user.reveal().isEmpty()) {
-      s = s.replace(user.reveal(), "***");
-    }
-    return s;
+    return mask.apply(message);
   }
 
   static void closeQuietly(AutoCloseable c) {

@@ -28,6 +28,12 @@ final class RangePlanner {
       throw new DuckliftException(
           "The split bounds are reversed: lower " + lower + " is above upper " + upper);
     }
+    if (lower.infinity() != 0 || upper.infinity() != 0) {
+      // An infinite span has no middle: every boundary at the finite end (or at infinity), so the
+      // rows still fall into the ranges exactly once, most of them into one range.
+      CursorValue at = upper.infinity() == 0 || lower.infinity() != 0 ? upper : lower;
+      return java.util.Collections.nCopies(parts - 1, at);
+    }
     List<CursorValue> out = new ArrayList<>();
     for (int i = 1; i < parts; i++) {
       out.add(point(lower, upper, i, parts));

@@ -75,11 +75,17 @@ final class Readers {
 
   static final ValueReader TIMESTAMP = (rows, i) -> rows.getObject(i, LocalDateTime.class);
 
-  /** Timestamps with time zone keep their instant and are given in UTC. */
+  /**
+   * Timestamps with time zone keep their instant and are given in UTC; the infinities stay the
+   * largest and smallest values (see {@link dev.ducklift.core.spi.EpochValues}).
+   */
   static final ValueReader TIMESTAMPTZ =
       (rows, i) -> {
         OffsetDateTime v = rows.getObject(i, OffsetDateTime.class);
-        return v == null || v.getOffset().equals(ZoneOffset.UTC)
+        return v == null
+                || v.getOffset().equals(ZoneOffset.UTC)
+                || v.equals(OffsetDateTime.MAX)
+                || v.equals(OffsetDateTime.MIN)
             ? v
             : v.withOffsetSameInstant(ZoneOffset.UTC);
       };

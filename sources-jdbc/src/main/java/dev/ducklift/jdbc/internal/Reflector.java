@@ -5,6 +5,7 @@ import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.Identifiers;
 import dev.ducklift.core.Incremental;
+import dev.ducklift.core.PartitionField;
 import dev.ducklift.core.ResourceSpec;
 import dev.ducklift.core.WriteDisposition;
 import dev.ducklift.core.schema.DataType;
@@ -303,6 +304,8 @@ public final class Reflector {
             .tableName(table.destinationTable() != null ? table.destinationTable() : resourceName)
             .primaryKey(primaryKey.stream().map(k -> byName.get(k).key()).toList())
             .writeDisposition(disposition)
+            .merge(table.merge())
+            .partitionBy(partitionFields(table, byName, label))
             .incremental(incremental)
             // Rows are flat; a JSON document or an array stays one JSON value.
             .maxNestingDepth(0);
@@ -324,6 +327,21 @@ public final class Reflector {
         splitKind,
         table.sharded() ? table.shardIndex() : -1,
         warnings);
+  }
+
+  /** The partition keys with their columns named as the table's, checked against their types. */
+  private static List<PartitionField> partitionFields(
+      JdbcTable table, Map<String, MappedColumn> byName, String label) {
+    List<PartitionField> out = new ArrayList<>();
+    for (PartitionField f : table.partitionBy()) {
+      MappedColumn m = require(byName, f.column(), label, "partition key '" + f + "'");
+      String problem = f.transform().problemWith(m.mapping().type());
+      if (problem != null) {
+        throw new DuckliftException(label + ": partition key '" + f + "': " + problem);
+      }
+      out.add(f.withColumn(m.key()));
+    }
+    return out;
   }
 
   private static MappedColumn require(

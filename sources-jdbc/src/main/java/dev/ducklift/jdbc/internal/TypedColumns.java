@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ducklift.core.schema.DataType;
+import dev.ducklift.core.spi.EpochValues;
 import dev.ducklift.core.spi.TypedRowSink;
 import dev.ducklift.jdbc.internal.ResolvedTable.MappedColumn;
 import dev.ducklift.jdbc.spi.TextDecoder;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
 /**
@@ -174,14 +174,6 @@ final class TypedColumns {
   private static final int PG_EPOCH_DAYS = 10_957;
 
   /**
-   * PostgreSQL's binary infinite dates and timestamps (the largest and smallest values) go through
-   * the text decoder, which maps them as the plain path does.
-   */
-  private static final byte[] INFINITY = "infinity".getBytes(StandardCharsets.US_ASCII);
-
-  private static final byte[] MINUS_INFINITY = "-infinity".getBytes(StandardCharsets.US_ASCII);
-
-  /**
    * A reader of column {@code c}'s binary {@code COPY} form, for the PostgreSQL types whose binary
    * form is simple (integers, floats, booleans, uuids, dates, timestamps, text, json and jsonb), or
    * {@code null}: then export the column as {@code ::text} and read it with {@link #fromBytes}.
@@ -240,29 +232,13 @@ final class TypedColumns {
             != (type.equals("timestamp") ? DataType.Kind.TIMESTAMP : DataType.Kind.TIMESTAMPTZ)) {
           return null;
         }
-        return (sink, i, b, from, to) -> {
-          long v = CopyBinaryParser.int64(b, from);
-          if (v == Long.MAX_VALUE || v == Long.MIN_VALUE) {
-            byte[] infinity = v > 0 ? INFINITY : MINUS_INFINITY;
-            text.set(sink, i, infinity, 0, infinity.length);
-          } else {
-            sink.setEpochMicros(i, v + PG_EPOCH_MICROS);
-          }
-        };
+        return (sink, i, b, from, to) -> sink.setEpochMicros(i, epochMicros(b, from));
       }
       case "date" -> {
         if (kind != DataType.Kind.DATE) {
           return null;
         }
-        return (sink, i, b, from, to) -> {
-          int v = CopyBinaryParser.int32(b, from);
-          if (v == Integer.MAX_VALUE || v == Integer.MIN_VALUE) {
-            byte[] infinity = v > 0 ? INFINITY : MINUS_INFINITY;
-            text.set(sink, i, infinity, 0, infinity.length);
-          } else {
-            sink.setEpochDays(i, v + PG_EPOCH_DAYS);
-          }
-        };
+        return (sink, i, b, from, to) -> sink.setEpochDays(i, epochDays(b, from));
       }
       case "text", "varchar", "bpchar", "json" -> {
         // the binary form of these is their text
@@ -287,6 +263,40 @@ final class TypedColumns {
         return null;
       }
     }
+  }
+
+  /**
+   * Epoch microseconds of the binary timestamp at {@code b[from]} (microseconds from 2000-01-01);
+   * PostgreSQL's infinities (the largest and smallest int64) become DuckDB's.
+   */
+  static long epochMicros(byte[] b, int from) {
+    long v = CopyBinaryParser.int64(b, from);
+    if (v == Long.MAX_VALUE) {
+      return EpochValues.INFINITE_MICROS;
+    }
+    if (v == Long.MIN_VALUE) {
+      return -EpochValues.INFINITE_MICROS;
+    }
+    try {
+      return Math.addExact(v, PG_EPOCH_MICROS);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("The timestamp is beyond DuckDB's timestamp range", e);
+    }
+  }
+
+  /**
+   * Epoch days of the binary date at {@code b[from]} (days from 2000-01-01); PostgreSQL's
+   * infinities (the largest and smallest int32) become DuckDB's.
+   */
+  static int epochDays(byte[] b, int from) {
+    int v = CopyBinaryParser.int32(b, from);
+    if (v == Integer.MAX_VALUE) {
+      return EpochValues.INFINITE_DAYS;
+    }
+    if (v == Integer.MIN_VALUE) {
+      return -EpochValues.INFINITE_DAYS;
+    }
+    return v + PG_EPOCH_DAYS;
   }
 
   /**
@@ -318,23 +328,13 @@ final class TypedColumns {
         return d.decode(Long.toString(CopyBinaryParser.int64(b, from)));
       }
       case "date" -> {
-        int v = CopyBinaryParser.int32(b, from);
-        if (v == Integer.MAX_VALUE || v == Integer.MIN_VALUE) {
-          return d.decode(v > 0 ? "infinity" : "-infinity");
-        }
-        return LocalDate.ofEpochDay((long) v + PG_EPOCH_DAYS);
+        return EpochValues.localDate(epochDays(b, from));
       }
       case "timestamptz", "timestamp" -> {
-        long v = CopyBinaryParser.int64(b, from);
-        if (v == Long.MAX_VALUE || v == Long.MIN_VALUE) {
-          return d.decode(v > 0 ? "infinity" : "-infinity");
-        }
-        long micros = v + PG_EPOCH_MICROS;
-        long seconds = Math.floorDiv(micros, 1_000_000L);
-        int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
+        long micros = epochMicros(b, from);
         return c.source().typeName().equals("timestamp")
-            ? LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC)
-            : OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds, nanos), ZoneOffset.UTC);
+            ? EpochValues.localDateTime(micros)
+            : EpochValues.offsetDateTime(micros);
       }
       default ->
           throw new IllegalArgumentException("No binary decoding for " + c.source().typeName());
@@ -364,9 +364,6 @@ final class TypedColumns {
           && out[start + 1] == 'u'
           && out[start + 2] == 'l'
           && out[start + 3] == 'l') {
-        return;
-      }
-      if (n == 2 && out[start] == '[' && out[start + 1] == ']') {
         return;
       }
       sink.setUtf8(i, out, start, n);
@@ -447,19 +444,15 @@ final class TypedColumns {
       case BOOLEAN -> sink.setBoolean(i, (Boolean) v);
       case TIMESTAMPTZ -> {
         if (v instanceof OffsetDateTime t) {
-          sink.setEpochMicros(i, micros(t.toEpochSecond(), t.getNano()));
+          sink.setEpochMicros(i, EpochValues.epochMicros(t));
         } else if (v instanceof Instant t) {
-          sink.setEpochMicros(i, micros(t.getEpochSecond(), t.getNano()));
+          sink.setEpochMicros(i, EpochValues.epochMicros(t));
         } else {
-          ZonedDateTime t = (ZonedDateTime) v;
-          sink.setEpochMicros(i, micros(t.toEpochSecond(), t.getNano()));
+          sink.setEpochMicros(i, EpochValues.epochMicros(((ZonedDateTime) v).toOffsetDateTime()));
         }
       }
-      case TIMESTAMP -> {
-        LocalDateTime t = (LocalDateTime) v;
-        sink.setEpochMicros(i, micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano()));
-      }
-      case DATE -> sink.setEpochDays(i, (int) ((LocalDate) v).toEpochDay());
+      case TIMESTAMP -> sink.setEpochMicros(i, EpochValues.epochMicros((LocalDateTime) v));
+      case DATE -> sink.setEpochDays(i, EpochValues.epochDays((LocalDate) v));
       case TEXT ->
           sink.setObject(
               i,
@@ -468,8 +461,7 @@ final class TypedColumns {
                   : v instanceof BigDecimal d ? d.toPlainString() : v.toString());
       case JSON -> {
         try {
-          if (v instanceof JsonNode j && (j.isNull() || (j.isArray() && j.isEmpty()))
-              || v instanceof java.util.List<?> l && l.isEmpty()) {
+          if (v instanceof JsonNode j && j.isNull()) {
             return;
           }
           sink.setObject(i, v instanceof JsonNode j ? j.toString() : JSON.writeValueAsString(v));
@@ -482,18 +474,14 @@ final class TypedColumns {
   }
 
   /**
-   * Sets a JSON document given as text; a JSON {@code null} and an empty array stay null, as the
-   * normalizer stages them (it drops empty arrays).
+   * Sets a JSON document given as text; a JSON {@code null} stays null, as the normalizer stages
+   * it, and an empty array is {@code []}, as the normalizer stages it in a column declared JSON.
    */
   static void setJsonText(TypedRowSink sink, int i, String text) {
     String json = minifyJson(text);
-    if (!json.equals("null") && !json.equals("[]")) {
+    if (!json.equals("null")) {
       sink.setObject(i, json);
     }
-  }
-
-  private static long micros(long seconds, int nanos) {
-    return seconds * 1_000_000L + nanos / 1000;
   }
 
   /**

@@ -33,6 +33,20 @@ class RangePlannerTest {
   }
 
   @Test
+  void anInfiniteBoundPutsEveryBoundaryAtTheFiniteEnd() {
+    CursorValue now = CursorValue.of(OffsetDateTime.parse("2024-01-01T00:00:00Z"));
+    CursorValue infinity = CursorValue.of(OffsetDateTime.MAX);
+    CursorValue minus = CursorValue.of(OffsetDateTime.MIN);
+    assertThat(RangePlanner.boundaries(minus, now, 3)).containsExactly(now, now);
+    assertThat(RangePlanner.boundaries(now, infinity, 3)).containsExactly(now, now);
+    assertThat(RangePlanner.boundaries(minus, infinity, 3)).containsExactly(infinity, infinity);
+    assertThat(
+            RangePlanner.boundaries(
+                CursorValue.of(LocalDate.MIN), CursorValue.of(LocalDate.of(2024, 1, 1)), 2))
+        .containsExactly(CursorValue.of(LocalDate.of(2024, 1, 1)));
+  }
+
+  @Test
   void moreRangesThanValuesLeavesSomeEmpty() {
     List<CursorValue> b = RangePlanner.boundaries(CursorValue.of(5L), CursorValue.of(6L), 4);
     assertThat(b).containsExactly(CursorValue.of(5L), CursorValue.of(6L), CursorValue.of(6L));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ducklift.core.JsonValues;
+import dev.ducklift.core.Normalization;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,6 +27,18 @@ public final class Json {
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          .build();
+
+  /**
+   * Like {@link #MAPPER}, but numbers with a fraction or an exponent are read as doubles, the
+   * default for response records ({@code json_numbers: double}).
+   */
+  public static final ObjectMapper DOUBLES =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
           .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
           .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
@@ -70,11 +83,21 @@ public final class Json {
    * intermediate tree); trailing garbage and truncation are errors.
    */
   public static Object parseValue(byte[] body) throws IOException {
-    try (JsonParser parser = MAPPER.createParser(body)) {
+    return parseValue(body, Normalization.JsonNumbers.EXACT);
+  }
+
+  /**
+   * Parses a whole body into maps, lists, strings, booleans and numbers: integers exact, numbers
+   * with a fraction or an exponent as doubles or (with {@code EXACT}) as exact decimals.
+   */
+  public static Object parseValue(byte[] body, Normalization.JsonNumbers numbers)
+      throws IOException {
+    ObjectMapper mapper = numbers == Normalization.JsonNumbers.EXACT ? MAPPER : DOUBLES;
+    try (JsonParser parser = mapper.createParser(body)) {
       if (parser.nextToken() == null) {
         throw new IOException("the body is empty");
       }
-      return MAPPER.readValue(parser, Object.class);
+      return mapper.readValue(parser, Object.class);
     }
   }
 

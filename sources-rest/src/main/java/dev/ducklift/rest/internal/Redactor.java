@@ -2,8 +2,10 @@ package dev.ducklift.rest.internal;
 
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.Secret;
+import dev.ducklift.core.SecretMask;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,8 +15,9 @@ import okhttp3.HttpUrl;
 
 /**
  * Removes secrets from text before it reaches a log, an exception, a page description or a result:
- * values of sensitive query parameters and every known secret value wherever it appears. Immutable
- * and thread-safe.
+ * values of sensitive query parameters and every declared secret value wherever it appears (a value
+ * shorter than four characters only as a whole word, see {@link SecretMask}). Immutable and
+ * thread-safe.
  */
 public final class Redactor {
   /** What a removed secret is replaced with. */
@@ -43,34 +46,30 @@ public final class Redactor {
           "code");
 
   private final Set<String> sensitiveParameters;
-  private final List<String> secretValues;
-  private final List<String> rawSecrets;
+  private final SecretMask mask;
 
   public Redactor(Collection<String> sensitiveParameters, Collection<Secret> secrets) {
     Set<String> names = new LinkedHashSet<>(DEFAULT_SENSITIVE_PARAMETERS);
     sensitiveParameters.forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
     this.sensitiveParameters = Set.copyOf(names);
-    // Longest first, so a secret that contains another one is removed whole.
-    Set<String> values = new LinkedHashSet<>();
-    List<String> raw = new java.util.ArrayList<>();
+    // Each secret as written and as it appears percent-encoded in a URL.
+    List<String> values = new ArrayList<>();
     for (Secret secret : secrets) {
       String v = secret.reveal();
-      if (v.length() >= 3) {
-        raw.add(v);
-        values.add(v);
-        values.add(URLEncoder.encode(v, StandardCharsets.UTF_8));
-        values.add(
-            HttpUrl.get("http://localhost/")
-                .newBuilder()
-                .addQueryParameter("v", v)
-                .build()
-                .encodedQuery()
-                .substring(2));
+      if (v.isEmpty()) {
+        continue;
       }
+      values.add(v);
+      values.add(URLEncoder.encode(v, StandardCharsets.UTF_8));
+      values.add(
+          HttpUrl.get("http://localhost/")
+              .newBuilder()
+              .addQueryParameter("v", v)
+              .build()
+              .encodedQuery()
+              .substring(2));
     }
-    this.rawSecrets = List.copyOf(raw);
-    this.secretValues =
-        values.stream().sorted((a, b) -> Integer.compare(b.length(), a.length())).toList();
+    this.mask = SecretMask.of(MASK, values);
   }
 
   public static Redactor none() {
@@ -90,7 +89,7 @@ public final class Redactor {
       boolean secret = sensitiveParameters.contains(name.toLowerCase(Locale.ROOT));
       for (String value : url.queryParameterValues(name)) {
         // Decoded values catch a secret whatever percent-encoding the URL used.
-        secret |= value != null && rawSecrets.stream().anyMatch(value::contains);
+        secret |= mask.appearsIn(value);
       }
       if (secret) {
         b.setQueryParameter(name, MASK);
@@ -99,18 +98,12 @@ public final class Redactor {
     return text(b.build().toString());
   }
 
-  /** {@code text} with every known secret value replaced by {@link #MASK}. */
+  /**
+   * {@code text} with every known secret value replaced by {@link #MASK}; values shorter than
+   * {@link SecretMask#MIN_CREDENTIAL_LENGTH} only where they stand alone as a word.
+   */
   public String text(String text) {
-    if (text == null) {
-      return null;
-    }
-    String result = text;
-    for (String secret : secretValues) {
-      if (result.contains(secret)) {
-        result = result.replace(secret, MASK);
-      }
-    }
-    return result;
+    return mask.apply(text);
   }
 
   /**

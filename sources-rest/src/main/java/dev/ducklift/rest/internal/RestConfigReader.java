@@ -1,12 +1,16 @@
 package dev.ducklift.rest.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ducklift.core.ColumnHint;
 import dev.ducklift.core.CursorValue;
 import dev.ducklift.core.DuckliftException;
 import dev.ducklift.core.Incremental;
+import dev.ducklift.core.MergeHints;
+import dev.ducklift.core.Normalization;
 import dev.ducklift.core.Secret;
 import dev.ducklift.core.SecretResolver;
 import dev.ducklift.core.WriteDisposition;
+import dev.ducklift.core.schema.DataType;
 import dev.ducklift.rest.Endpoint;
 import dev.ducklift.rest.OAuth2ClientCredentials;
 import dev.ducklift.rest.Paginator;
@@ -353,19 +357,25 @@ public final class RestConfigReader {
     if (n.isTextual() && !defaults) {
       return RestResourceConfig.builder(n.asText()).path(n.asText()).build();
     }
-    check(
-        n,
-        f,
-        Set.of(
-            "name",
-            "endpoint",
-            "table_name",
-            "primary_key",
-            "write_disposition",
-            "incremental",
-            "row_order",
-            "include_from_parent",
-            "processing_steps"));
+    Set<String> keys =
+        new java.util.HashSet<>(
+            Set.of(
+                "name",
+                "endpoint",
+                "table_name",
+                "primary_key",
+                "write_disposition",
+                "incremental",
+                "row_order",
+                "include_from_parent",
+                "processing_steps",
+                "columns",
+                "naming",
+                "naive_timestamps",
+                "json_numbers",
+                "partition_by"));
+    keys.addAll(MergeHints.CONFIG_KEYS);
+    check(n, f, keys);
     String name = defaults ? null : text(required(n, "name", f), f + ".name");
     RestResourceConfig.Builder b =
         defaults ? RestResourceConfig.defaults() : RestResourceConfig.builder(name);
@@ -390,6 +400,9 @@ public final class RestConfigReader {
     if (n.has("incremental")) {
       b.incremental(incremental(n.get("incremental"), f + ".incremental"));
     }
+    if (MergeHints.CONFIG_KEYS.stream().anyMatch(n::has)) {
+      b.merge(MergeHints.fromConfig(n, f));
+    }
     if (n.has("row_order")) {
       b.rowOrder(
           enumValue(
@@ -398,6 +411,13 @@ public final class RestConfigReader {
     if (n.has("include_from_parent")) {
       strings(n.get("include_from_parent"), f + ".include_from_parent")
           .forEach(b::includeFromParent);
+    }
+    if (n.has("partition_by")) {
+      try {
+        b.partitionBy(strings(n.get("partition_by"), f + ".partition_by").toArray(String[]::new));
+      } catch (DuckliftException e) {
+        throw error(f + ".partition_by", e.getMessage());
+      }
     }
     if (n.has("processing_steps")) {
       JsonNode steps = n.get("processing_steps");
@@ -408,7 +428,66 @@ public final class RestConfigReader {
         b.processingStep(step(steps.get(i), f + ".processing_steps[" + i + "]"));
       }
     }
+    if (n.has("columns")) {
+      columns(n.get("columns"), f + ".columns").forEach(b::column);
+    }
+    if (n.has("naming")) {
+      b.naming(enumValue(n.get("naming"), f + ".naming", Normalization.Naming::fromConfigName));
+    }
+    if (n.has("naive_timestamps")) {
+      String setting = text(n.get("naive_timestamps"), f + ".naive_timestamps");
+      try {
+        Normalization.naiveTimestampsFromConfig(setting);
+      } catch (DuckliftException e) {
+        throw error(f + ".naive_timestamps", e.getMessage());
+      }
+      b.naiveTimestamps(setting);
+    }
+    if (n.has("json_numbers")) {
+      b.jsonNumbers(
+          enumValue(
+              n.get("json_numbers"),
+              f + ".json_numbers",
+              Normalization.JsonNumbers::fromConfigName));
+    }
     return b.build();
+  }
+
+  /**
+   * Column hints: {@code columns: {amount: "decimal(12,2)", id: {data_type: bigint, nullable:
+   * false}}}.
+   */
+  private List<ColumnHint> columns(JsonNode n, String f) {
+    if (!n.isObject()) {
+      throw error(f, "must be a mapping of column names to types");
+    }
+    List<ColumnHint> hints = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
+      String g = f + "." + e.getKey();
+      JsonNode v = e.getValue();
+      String type;
+      boolean nullable = true;
+      if (v.isTextual()) {
+        type = v.asText();
+      } else {
+        check(v, g, Set.of("data_type", "nullable"));
+        type = v.hasNonNull("data_type") ? text(v.get("data_type"), g + ".data_type") : null;
+        if (v.has("nullable")) {
+          if (!v.get("nullable").isBoolean()) {
+            throw error(g + ".nullable", "must be true or false");
+          }
+          nullable = v.get("nullable").asBoolean();
+        }
+      }
+      DataType dataType;
+      try {
+        dataType = type == null ? null : DataType.parse(type);
+      } catch (IllegalArgumentException ex) {
+        throw error(g, ex.getMessage());
+      }
+      hints.add(new ColumnHint(e.getKey(), dataType, nullable));
+    }
+    return hints;
   }
 
   private ProcessingStep step(JsonNode n, String f) {

@@ -430,7 +430,7 @@ public final class RestResource implements Resource {
     }
     Object root;
     try {
-      root = Json.parseValue(bytes);
+      root = Json.parseValue(bytes, spec.normalization().jsonNumbers());
     } catch (IOException e) {
       String reason =
           e instanceof JsonProcessingException j

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -41,20 +42,38 @@ import org.slf4j.LoggerFactory;
 public final class Transport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
+  /** How long an idle connection is kept for reuse when its server announced no keep-alive. */
+  static final Duration IDLE_CONNECTION_LIFETIME = Duration.ofSeconds(20);
+
+  /** Free re-sends of one request after stale connections, before the failure counts. */
+  static final int MAX_RESENDS = 3;
+
+  private static final int MAX_IDLE_CONNECTIONS = 5;
+
   private final OkHttpClient bare;
   private final OkHttpClient client;
   private final Redactor redactor;
 
   public Transport(RestClientConfig config, Redactor redactor, RestEventListener listener) {
     this.redactor = redactor;
-    this.bare =
+    // OkHttp's own retry is off: it would re-send unseen by the listener and would also re-send
+    // requests that are not idempotent. Stale pooled connections are handled by ConnectionReuse and
+    // ResendInterceptor instead, and every other failure by RetryInterceptor.
+    ConnectionPool pool =
+        new ConnectionPool(
+            MAX_IDLE_CONNECTIONS, IDLE_CONNECTION_LIFETIME.toMillis(), TimeUnit.MILLISECONDS);
+    OkHttpClient base =
         new OkHttpClient.Builder()
             .connectTimeout(config.connectTimeout())
             .readTimeout(config.readTimeout())
             .writeTimeout(config.readTimeout())
             .retryOnConnectionFailure(false)
+            .connectionPool(pool)
+            .addNetworkInterceptor(new ConnectionReuse())
             .build();
-    OkHttpClient.Builder b = bare.newBuilder();
+    this.bare =
+        base.newBuilder().addInterceptor(new ResendInterceptor(redactor, listener, pool)).build();
+    OkHttpClient.Builder b = base.newBuilder();
     b.addInterceptor(new RetryInterceptor(config.retry(), redactor, listener, Clock.systemUTC()));
     b.addInterceptor(new EventInterceptor(redactor, listener));
     if (config.requestsPerSecond() > 0) {
@@ -63,6 +82,8 @@ public final class Transport implements AutoCloseable {
     if (config.auth() != null) {
       b.addInterceptor(new AuthInterceptor(config.auth(), bare));
     }
+    // Innermost, so that a re-sent request neither waits for another rate-limit permit nor counts.
+    b.addInterceptor(new ResendInterceptor(redactor, listener, pool));
     this.client = b.build();
   }
 
@@ -254,6 +275,50 @@ public final class Transport implements AutoCloseable {
 
     DeadlineExceeded(String message) {
       super(message);
+    }
+  }
+
+  /**
+   * Re-sends a request at once, on a new connection and without using an attempt, when it failed
+   * only because its pooled connection was stale ({@link StaleConnectionException}); the idle
+   * connections of the pool are dropped too, as they are no younger. After {@link #MAX_RESENDS} the
+   * failure goes to the retry policy like any other.
+   */
+  static final class ResendInterceptor implements Interceptor {
+    private final Redactor redactor;
+    private final RestEventListener listener;
+    private final ConnectionPool pool;
+
+    ResendInterceptor(Redactor redactor, RestEventListener listener, ConnectionPool pool) {
+      this.redactor = redactor;
+      this.listener = listener;
+      this.pool = pool;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Request request = chain.request();
+      for (int resends = 0; ; resends++) {
+        try {
+          return chain.proceed(request);
+        } catch (StaleConnectionException e) {
+          if (resends >= MAX_RESENDS || chain.call().isCanceled()) {
+            throw e;
+          }
+          pool.evictAll();
+          RequestTag tag = request.tag(RequestTag.class);
+          String resource = tag == null ? "" : tag.resource();
+          String url = redactor.url(request.url());
+          LOG.debug(
+              "Re-sending {} {} of resource '{}' on a new connection: {}",
+              request.method(),
+              url,
+              resource,
+              e.getMessage());
+          listener.requestResent(
+              resource, request.method(), url, tag == null ? 0 : tag.page(), e.getMessage());
+        }
+      }
     }
   }
 
