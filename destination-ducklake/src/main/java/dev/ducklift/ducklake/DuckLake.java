@@ -2,6 +2,8 @@ package dev.ducklift.ducklake;
 
 import dev.ducklift.ducklake.catalog.CatalogDatabase;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.storage.LakeFiles;
+import dev.ducklift.ducklake.storage.StorageLocation;
 import dev.ducklift.ducklake.write.CatalogReads;
 import dev.ducklift.ducklake.write.ColumnCache;
 import java.io.IOException;
@@ -30,10 +32,17 @@ public final class DuckLake implements AutoCloseable {
   private DuckDBConnection scratchRoot;
   private final boolean requireCommitInfo;
   private final ColumnCache columnCache = new ColumnCache();
+  private final LakeFiles files;
 
   private DuckLake(CatalogDatabase catalog, String dataPath, DuckLakeOptions options) {
+    this(catalog, dataPath, options, LakeFiles.local());
+  }
+
+  private DuckLake(
+      CatalogDatabase catalog, String dataPath, DuckLakeOptions options, LakeFiles files) {
     this.catalog = catalog;
     this.dataPath = dataPath;
+    this.files = files;
     this.options = options;
     this.requireCommitInfo =
         "true".equals(catalog.metadataValue("require_commit_message").orElse(null));
@@ -61,7 +70,21 @@ public final class DuckLake implements AutoCloseable {
 
   /** Like {@link #open(CatalogLocation, Path)} with options. */
   public static DuckLake open(CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
-    return openExisting(catalog, dataPath, options, false);
+    return openExisting(catalog, local(dataPath), options, false);
+  }
+
+  /**
+   * Opens an existing lake whose files are at {@code storage} (a directory or a bucket prefix);
+   * {@code null} uses the catalog's {@code data_path} (an {@code s3://} one with the SDK's default
+   * settings).
+   */
+  public static DuckLake open(
+      CatalogLocation catalog, StorageLocation storage, DuckLakeOptions options) {
+    return openExisting(catalog, storage, options, false);
+  }
+
+  private static StorageLocation local(Path dataPath) {
+    return dataPath == null ? null : StorageLocation.local(dataPath);
   }
 
   /** Opens an existing lake read-only (a DuckDB catalog file is attached read-only). */
@@ -72,7 +95,7 @@ public final class DuckLake implements AutoCloseable {
   /** Like {@link #openReadOnly(CatalogLocation, Path)} with options (the busy timeout). */
   public static DuckLake openReadOnly(
       CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
-    return openExisting(catalog, dataPath, options, true);
+    return openExisting(catalog, local(dataPath), options, true);
   }
 
   /**
@@ -89,17 +112,33 @@ public final class DuckLake implements AutoCloseable {
   /** Like {@link #create(CatalogLocation, Path)} with options. */
   public static DuckLake create(CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
     Objects.requireNonNull(dataPath, "dataPath");
-    String path = prepareDataPath(dataPath);
-    CatalogDatabase db =
-        CatalogDatabase.open(catalog, false, options.connectionDecorator(), options.busyTimeout());
+    return create(catalog, StorageLocation.local(dataPath), options);
+  }
+
+  /** Creates a new lake whose files go to {@code storage} (a directory or a bucket prefix). */
+  public static DuckLake create(
+      CatalogLocation catalog, StorageLocation storage, DuckLakeOptions options) {
+    Objects.requireNonNull(storage, "storage");
+    String path = prepareDataPath(storage);
+    LakeFiles files = LakeFiles.open(storage);
+    CatalogDatabase db;
+    try {
+      db =
+          CatalogDatabase.open(
+              catalog, false, options.connectionDecorator(), options.busyTimeout());
+    } catch (RuntimeException e) {
+      files.close();
+      throw e;
+    }
     try (CatalogDatabase.Hold held = db.hold()) {
       if (db.isInitialized()) {
         throw new DuckLakeException("A DuckLake exists already in the catalog " + catalog);
       }
       db.initialize(path, CREATED_BY);
-      return new DuckLake(db, path, options);
+      return new DuckLake(db, path, options, files);
     } catch (RuntimeException e) {
       db.close();
+      files.close();
       throw e;
     }
   }
@@ -113,10 +152,19 @@ public final class DuckLake implements AutoCloseable {
   public static DuckLake openOrCreate(
       CatalogLocation catalog, Path dataPath, DuckLakeOptions options) {
     Objects.requireNonNull(dataPath, "dataPath");
+    return openOrCreate(catalog, StorageLocation.local(dataPath), options);
+  }
+
+  /** Opens the lake if the catalog holds one, else creates it with its files at {@code storage}. */
+  public static DuckLake openOrCreate(
+      CatalogLocation catalog, StorageLocation storage, DuckLakeOptions options) {
+    Objects.requireNonNull(storage, "storage");
+    LakeFiles files = null;
     CatalogDatabase db =
         CatalogDatabase.open(catalog, false, options.connectionDecorator(), options.busyTimeout());
     try (CatalogDatabase.Hold held = db.hold()) {
-      String path = prepareDataPath(dataPath);
+      String path = prepareDataPath(storage);
+      files = LakeFiles.open(storage);
       if (!db.isInitialized()) {
         try {
           db.initialize(path, CREATED_BY);
@@ -128,38 +176,56 @@ public final class DuckLake implements AutoCloseable {
         }
       }
       db.checkVersion();
-      return new DuckLake(db, path, options);
+      return new DuckLake(db, path, options, files);
     } catch (RuntimeException e) {
       db.close();
+      if (files != null) {
+        files.close();
+      }
       throw e;
     }
   }
 
   private static DuckLake openExisting(
-      CatalogLocation catalog, Path dataPath, DuckLakeOptions options, boolean readOnly) {
+      CatalogLocation catalog, StorageLocation storage, DuckLakeOptions options, boolean readOnly) {
     CatalogDatabase db =
         CatalogDatabase.open(
             catalog, readOnly, options.connectionDecorator(), options.busyTimeout());
+    LakeFiles files = null;
     try (CatalogDatabase.Hold held = db.hold()) {
       if (!db.isInitialized()) {
         throw new DuckLakeException("The catalog " + catalog + " holds no DuckLake");
       }
       db.checkVersion();
-      String path;
-      if (dataPath != null) {
-        path = readOnly ? normalize(dataPath) : prepareDataPath(dataPath);
-      } else {
-        path =
+      if (storage == null) {
+        String stored =
             db.dataPath()
                 .map(DuckLake::withTrailingSlash)
                 .orElseThrow(
                     () -> new DuckLakeException("The catalog " + catalog + " has no data_path"));
+        if (!stored.startsWith("s3://")) {
+          return new DuckLake(db, stored, options);
+        }
+        storage = StorageLocation.s3(stored, null);
       }
-      return new DuckLake(db, path, options);
+      String path =
+          readOnly && !storage.isRemote()
+              ? normalize(storage.directory())
+              : prepareDataPath(storage);
+      files = LakeFiles.open(storage);
+      return new DuckLake(db, path, options, files);
     } catch (RuntimeException e) {
       db.close();
+      if (files != null) {
+        files.close();
+      }
       throw e;
     }
+  }
+
+  /** The data path as stored: the bucket URI, or the created, writable absolute directory. */
+  private static String prepareDataPath(StorageLocation storage) {
+    return storage.isRemote() ? storage.uri() : prepareDataPath(storage.directory());
   }
 
   private static String prepareDataPath(Path dataPath) {
@@ -191,6 +257,11 @@ public final class DuckLake implements AutoCloseable {
   /** The absolute data path, {@code /}-separated, ending in {@code /}. */
   public String dataPath() {
     return dataPath;
+  }
+
+  /** The lake's files: every read, write and delete of a data or delete file goes through it. */
+  public LakeFiles files() {
+    return files;
   }
 
   /** The options in effect. */
@@ -268,6 +339,7 @@ public final class DuckLake implements AutoCloseable {
       }
     }
     catalog.close();
+    files.close();
   }
 
   @Override

@@ -36,7 +36,12 @@ public final class Transaction implements AutoCloseable {
     this.lake = lake;
     this.state =
         new TransactionState(
-            lake.catalog(), lake.dataPath(), lake.options(), this::scratch, lake.columnCache());
+            lake.catalog(),
+            lake.dataPath(),
+            lake.files(),
+            lake.options(),
+            this::scratch,
+            lake.columnCache());
   }
 
   private Connection scratch() {

@@ -364,10 +364,8 @@ public final class LakeMaintenance {
       try {
         // The file goes first: a crash between the two steps leaves a schedule row for an absent
         // file, which the next cleanup simply clears.
-        if (!s.absolute().contains("://")) {
-          Files.deleteIfExists(Path.of(s.absolute()));
-        }
-      } catch (IOException e) {
+        reader.files().storage().delete(s.absolute());
+      } catch (RuntimeException e) {
         throw new DuckliftException(
             "Cannot delete scheduled file " + s.absolute() + ": " + e.getMessage(), e);
       }
@@ -417,11 +415,7 @@ public final class LakeMaintenance {
       return commitMerge(table, base, written);
     } catch (RuntimeException e) {
       for (Written w : written) {
-        try {
-          Files.deleteIfExists(Path.of(w.path()));
-        } catch (IOException io) {
-          LOG.warn("Cannot remove merged file {} of a failed merge", w.path(), io);
-        }
+        reader.files().deleteQuietly(w.path());
       }
       throw e;
     }
@@ -570,7 +564,7 @@ public final class LakeMaintenance {
               + i
               + " AS __dl_source, file_row_number AS __dl_position"
               + " FROM read_parquet("
-              + Sql.literal(f.path())
+              + Sql.literal(reader.readable(f.path()))
               + ", file_row_number = true, hive_partitioning = false)");
     }
     StringBuilder select = new StringBuilder("SELECT ").append(columns);
@@ -587,7 +581,26 @@ public final class LakeMaintenance {
         .append(String.join(" UNION ALL ", parts))
         .append(") ORDER BY __dl_source, __dl_position");
     String directory = parent(sources.get(0).path());
-    String path = directory + "ducklake-" + UUID.randomUUID() + ".parquet";
+    String name = "ducklake-" + UUID.randomUUID() + ".parquet";
+    String path = directory + name;
+    String spool = reader.files().spool(directory);
+    try {
+      return write(table, sources, select, fieldIds, spool + name, path, begin, max);
+    } finally {
+      reader.files().discardSpool(spool);
+    }
+  }
+
+  /** Writes the merged file into the spool as {@code local} and publishes it at {@code path}. */
+  private Written write(
+      LakeTable table,
+      List<DataFile> sources,
+      StringBuilder select,
+      StringBuilder fieldIds,
+      String local,
+      String path,
+      long begin,
+      long max) {
     Connection engine = reader.engine();
     Map<String, Map<String, String>> stats = new HashMap<>();
     long count;
@@ -597,7 +610,7 @@ public final class LakeMaintenance {
                 "COPY ("
                     + select
                     + ") TO "
-                    + Sql.literal(path)
+                    + Sql.literal(local)
                     + " (FORMAT parquet, COMPRESSION snappy, FIELD_IDS {"
                     + fieldIds
                     + "}, RETURN_STATS true)")) {
@@ -635,12 +648,14 @@ public final class LakeMaintenance {
     long size;
     long footer;
     try {
-      size = Files.size(Path.of(path));
-      footer = footerSize(Path.of(path));
+      size = Files.size(Path.of(local));
+      footer = footerSize(Path.of(local));
     } catch (IOException e) {
       throw new DuckliftException(
-          "Cannot read back merged file " + path + ": " + e.getMessage(), e);
+          "Cannot read back merged file " + local + ": " + e.getMessage(), e);
     }
+    ParquetNode written = ParquetNode.read(engine, local);
+    reader.files().publish(local, path);
     return new Written(
         sources,
         path,
@@ -651,7 +666,7 @@ public final class LakeMaintenance {
         begin != max ? max : null,
         sources.get(0).rowIdStart() == null ? 0 : sources.get(0).rowIdStart(),
         stats,
-        reader.parquetSchema(path));
+        written);
   }
 
   private static String fieldIdSpec(ParquetNode node) {

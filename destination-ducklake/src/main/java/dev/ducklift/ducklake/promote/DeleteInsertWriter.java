@@ -65,6 +65,7 @@ final class DeleteInsertWriter {
         String lakeIds =
             Sql.liveRows(
                 w.work,
+                w.lake.files(),
                 candidates,
                 LakeCatalog.scanColumns(w.lake, name),
                 List.of(TableSchema.ROW_ID),

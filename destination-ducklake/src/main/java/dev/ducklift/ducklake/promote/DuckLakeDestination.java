@@ -22,6 +22,7 @@ import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.Transaction;
 import dev.ducklift.ducklake.catalog.CatalogDatabase;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.storage.StorageLocation;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * Destination lake =
  *     DuckLakeDestination.builder()
  *         .catalog(CatalogLocation.duckdb(Path.of("lake/catalog.ducklake")))
- *         .dataPath(Path.of("lake/data"))
+ *         .dataPath(Path.of("lake/data"))   // or .storage(StorageLocation.s3("s3://bucket/lake/", s3))
  *         .build();
  * }</pre>
  *
@@ -114,7 +115,7 @@ public final class DuckLakeDestination implements Destination {
           CRASH_AFTER_JOURNAL_END);
 
   private final CatalogLocation catalog;
-  private final Path dataPath;
+  private final StorageLocation dataPath;
   private final String schema;
   private final String author;
   private final DuckLakeOptions options;
@@ -130,7 +131,9 @@ public final class DuckLakeDestination implements Destination {
 
   private DuckLakeDestination(Builder b) {
     this.catalog = Objects.requireNonNull(b.catalog, "A DuckLake destination needs a catalog");
-    this.dataPath = Objects.requireNonNull(b.dataPath, "A DuckLake destination needs a data path");
+    this.dataPath =
+        Objects.requireNonNull(
+            b.dataPath, "A DuckLake destination needs a data path (a directory or a bucket)");
     this.schema = b.schema;
     this.author = b.author;
     this.options = b.options.build();
@@ -194,6 +197,7 @@ public final class DuckLakeDestination implements Destination {
       String rows =
           Sql.liveRows(
               c,
+              l.files(),
               l.liveDataFiles(STATE_TABLE),
               columns,
               List.of("state_json", "committed_at"),
@@ -250,6 +254,7 @@ public final class DuckLakeDestination implements Destination {
       String rows =
           Sql.liveRows(
               c,
+              l.files(),
               files,
               columns,
               List.of("pipeline_name", "load_id"),
@@ -464,7 +469,7 @@ public final class DuckLakeDestination implements Destination {
   /** Builds a {@link DuckLakeDestination}. */
   public static final class Builder {
     private CatalogLocation catalog;
-    private Path dataPath;
+    private StorageLocation dataPath;
     private String schema = "main";
     private String author = "ducklift";
     private final DuckLakeOptions.Builder options = DuckLakeOptions.builder();
@@ -481,7 +486,16 @@ public final class DuckLakeDestination implements Destination {
 
     /** The directory holding the Parquet files. */
     public Builder dataPath(Path dataPath) {
-      this.dataPath = dataPath;
+      this.dataPath = StorageLocation.local(dataPath);
+      return this;
+    }
+
+    /**
+     * Where the Parquet files go: a directory, or a bucket prefix with its settings ({@code
+     * StorageLocation.s3("s3://bucket/lake/", settings)}).
+     */
+    public Builder storage(StorageLocation storage) {
+      this.dataPath = storage;
       return this;
     }
 

@@ -7,6 +7,8 @@ import dev.ducklift.core.SecretResolver;
 import dev.ducklift.core.spi.Destination;
 import dev.ducklift.core.spi.DestinationFactory;
 import dev.ducklift.ducklake.catalog.CatalogLocation;
+import dev.ducklift.ducklake.storage.S3Settings;
+import dev.ducklift.ducklake.storage.StorageLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -21,7 +23,17 @@ import java.util.Set;
  *   catalog: lake/catalog.ducklake     # a DuckDB catalog file, or a PostgreSQL catalog:
  *   # catalog: {url: jdbc:postgresql://db/lake, user: lake, password: env:LAKE_PASSWORD,
  *   #           metadata_schema: lake_meta}
- *   data_path: lake/data
+ *   data_path: lake/data               # or a bucket prefix: s3://bucket/lake/
+ *   storage:                           # optional, for s3:// (absent keys: the AWS SDK's defaults)
+ *     endpoint: http://127.0.0.1:9000  # MinIO, R2, GCS interop, ...
+ *     region: us-east-1
+ *     path_style: true
+ *     use_ssl: false
+ *     access_key_id: env:S3_KEY        # secret references, or none for the default chain
+ *     secret_access_key: env:S3_SECRET
+ *     session_token: env:S3_TOKEN
+ *     cache_directory: /var/cache/ducklift   # read cache, shared safely by processes
+ *     cache_max_bytes: 2147483648
  *   schema: main                       # optional
  *   author: ducklift                   # optional
  *   target_file_size_bytes: 536870912  # optional
@@ -39,6 +51,7 @@ public final class DuckLakeDestinationFactory implements DestinationFactory {
           "type",
           "catalog",
           "data_path",
+          "storage",
           "schema",
           "author",
           "target_file_size_bytes",
@@ -46,6 +59,17 @@ public final class DuckLakeDestinationFactory implements DestinationFactory {
           "retry_wait_ms",
           "busy_timeout",
           "cursor_window_pruning");
+  private static final Set<String> STORAGE_KEYS =
+      Set.of(
+          "endpoint",
+          "region",
+          "path_style",
+          "use_ssl",
+          "access_key_id",
+          "secret_access_key",
+          "session_token",
+          "cache_directory",
+          "cache_max_bytes");
   private static final Set<String> POSTGRES_KEYS =
       Set.of("url", "user", "password", "metadata_schema");
 
@@ -61,7 +85,7 @@ public final class DuckLakeDestinationFactory implements DestinationFactory {
     DuckLakeDestination.Builder b =
         DuckLakeDestination.builder()
             .catalog(catalog(config.path("catalog"), secrets, baseDirectory, where))
-            .dataPath(baseDirectory.resolve(required(config, "data_path", where)));
+            .storage(storage(config, secrets, baseDirectory, where));
     if (config.hasNonNull("schema")) {
       b.schema(config.get("schema").asText());
     }
@@ -88,6 +112,94 @@ public final class DuckLakeDestinationFactory implements DestinationFactory {
       b.cursorWindowPruning(v.asBoolean());
     }
     return b.build();
+  }
+
+  /** The data path: a directory, or {@code s3://bucket/prefix/} with the {@code storage} block. */
+  static StorageLocation storage(
+      JsonNode config, SecretResolver secrets, Path baseDirectory, String where) {
+    String dataPath = required(config, "data_path", where);
+    JsonNode block = config.path("storage");
+    if (!dataPath.startsWith("s3://")) {
+      if (!block.isMissingNode() && !block.isNull()) {
+        throw new DuckliftException(
+            where + ": 'storage' applies to an s3:// data_path only, not to " + dataPath);
+      }
+      if (dataPath.contains("://")) {
+        throw new DuckliftException(
+            where
+                + ": data_path "
+                + dataPath
+                + " is not supported: use a directory or s3://bucket/prefix/ (S3, MinIO, R2, GCS"
+                + " interoperability)");
+      }
+      return StorageLocation.local(baseDirectory.resolve(dataPath));
+    }
+    String w = where + ", storage";
+    S3Settings settings = S3Settings.DEFAULTS;
+    StorageLocation location;
+    try {
+      if (!block.isMissingNode() && !block.isNull()) {
+        if (!block.isObject()) {
+          throw new DuckliftException(w + ": must be a mapping");
+        }
+        checkKeys(block, STORAGE_KEYS, w);
+        settings =
+            new S3Settings(
+                text(block, "endpoint"),
+                text(block, "region"),
+                flag(block, "path_style", false, w),
+                flag(block, "use_ssl", true, w),
+                secret(block, "access_key_id", secrets, w),
+                secret(block, "secret_access_key", secrets, w),
+                secret(block, "session_token", secrets, w));
+      }
+      location = StorageLocation.s3(dataPath, settings);
+    } catch (IllegalArgumentException e) {
+      throw new DuckliftException(where + ": " + e.getMessage(), e);
+    }
+    if (block.hasNonNull("cache_directory") || block.hasNonNull("cache_max_bytes")) {
+      location =
+          location.withCache(
+              block.hasNonNull("cache_directory")
+                  ? baseDirectory.resolve(block.get("cache_directory").asText())
+                  : location.cacheDirectory(),
+              block.hasNonNull("cache_max_bytes")
+                  ? number(block, "cache_max_bytes", w)
+                  : location.cacheMaxBytes());
+    }
+    return location;
+  }
+
+  private static String text(JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+  }
+
+  private static boolean flag(JsonNode node, String key, boolean dflt, String where) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.isBoolean()) {
+      throw new DuckliftException(where + ": '" + key + "' must be true or false");
+    }
+    return v.asBoolean();
+  }
+
+  private static Secret secret(JsonNode node, String key, SecretResolver secrets, String where) {
+    String ref = text(node, key);
+    if (ref == null) {
+      return null;
+    }
+    if (!(ref.startsWith("env:") || ref.startsWith("file:") || ref.startsWith("secrets:"))) {
+      throw new DuckliftException(
+          where
+              + ": '"
+              + key
+              + "' must be a secret reference (env:NAME, file:/path or secrets:key), not the"
+              + " value itself");
+    }
+    return secrets.resolve(ref);
   }
 
   private static CatalogLocation catalog(

@@ -247,6 +247,7 @@ final class LoadWriter {
       String lakeKeys =
           Sql.liveRows(
               work,
+              lake.files(),
               c.files(),
               LakeCatalog.scanColumns(lake, name, true),
               t.primaryKey(),
@@ -318,6 +319,7 @@ final class LoadWriter {
           String lakeIds =
               Sql.liveRows(
                   work,
+                  lake.files(),
                   lake.liveDataFiles(name),
                   LakeCatalog.scanColumns(lake, name),
                   List.of(TableSchema.ROW_ID),
@@ -659,7 +661,12 @@ final class LoadWriter {
       // keys another writer inlined meanwhile are not re-checked (see the README's known limits)
       String lakeKeys =
           Sql.liveRows(
-              work, added, LakeCatalog.scanColumns(lake, check.table(), true), check.keys(), null);
+              work,
+              lake.files(),
+              added,
+              LakeCatalog.scanColumns(lake, check.table(), true),
+              check.keys(),
+              null);
       if (lakeKeys == null) {
         continue;
       }

@@ -1,15 +1,9 @@
 package dev.ducklift.ducklake.promote;
 
 import dev.ducklift.ducklake.DuckLake;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.ducklift.ducklake.storage.LakeStorage;
+import dev.ducklift.ducklake.storage.StoredObject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,26 +15,31 @@ import org.slf4j.LoggerFactory;
  * Markers of promotes in progress, kept beside the data under {@code <data
  * path>/_ducklift_journal/<pipeline>/<load id>}: a marker holds the time the load's Parquet writes
  * began. A marker outlives its promote only if the process died before the commit finished; the
- * next promote of the pipeline then removes the Parquet files written since that time that no
- * commit references (a file name is a fresh UUID, so the catalog either lists it or never will),
- * unless the load turns out to be committed.
+ * next promote of the pipeline then removes the Parquet files (objects) written since that time
+ * that no commit references (a file name is a fresh UUID, so the catalog either lists it or never
+ * will), unless the load turns out to be committed.
  *
  * <p>Files of live writers are kept: nothing written after this journal was opened is removed, nor
  * anything written after the start of another pipeline's promote still in the journal.
  *
- * <p>The journal lives with the lake rather than in the pipeline's working directory, so a fresh
- * machine that resumes the pipeline also cleans what a dead one left.
+ * <p>The journal lives with the lake (in the same storage, local or a bucket) rather than in the
+ * pipeline's working directory, so a fresh machine that resumes the pipeline also cleans what a
+ * dead one left. It goes through the lake's {@link LakeStorage} only.
  */
 final class PromoteJournal {
   private static final Logger LOG = LoggerFactory.getLogger(PromoteJournal.class);
 
-  /** Files written this long before a marker's time still count as the load's (clock slack). */
+  /**
+   * Files written this long before a marker's time still count as the load's (clock slack; object
+   * stores keep times to the second).
+   */
   private static final long SLACK_MILLIS = 2_000;
 
   static final String DIRECTORY = "_ducklift_journal";
 
   private final DuckLake lake;
-  private final Path dataPath;
+  private final LakeStorage storage;
+  private final String dataPath;
 
   /**
    * Files written after this moment are never removed: a process that died wrote its files before
@@ -50,36 +49,42 @@ final class PromoteJournal {
 
   PromoteJournal(DuckLake lake) {
     this.lake = lake;
-    this.dataPath = Path.of(lake.dataPath());
+    this.storage = lake.files().storage();
+    this.dataPath = lake.dataPath();
     this.openedAtMillis = System.currentTimeMillis();
   }
 
-  private Path directory(String pipeline) {
-    return dataPath.resolve(DIRECTORY).resolve(pipeline);
+  private String root() {
+    return dataPath + DIRECTORY + "/";
+  }
+
+  private String directory(String pipeline) {
+    return root() + pipeline + "/";
   }
 
   /** Records that the Parquet writes of a load begin now (durably, before any file is written). */
   void begin(String pipeline, String loadId) {
-    Path dir = directory(pipeline);
-    try {
-      Files.createDirectories(dir);
-      Path tmp = dir.resolve(loadId + ".tmp");
-      Files.writeString(tmp, Long.toString(System.currentTimeMillis()), StandardCharsets.UTF_8);
-      Files.move(tmp, dir.resolve(loadId), StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot write the promote journal of load " + loadId + " in " + dir + ": " + e, e);
-    }
+    storage.write(
+        directory(pipeline) + loadId,
+        Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Forgets a load's marker (its promote committed or failed cleanly). */
   void end(String pipeline, String loadId) {
     try {
-      Files.deleteIfExists(directory(pipeline).resolve(loadId));
-    } catch (IOException e) {
+      storage.delete(directory(pipeline) + loadId);
+    } catch (RuntimeException e) {
       // a marker left behind only costs one extra scan on the next promote
-      LOG.warn("Cannot remove the promote journal entry of load {}: {}", loadId, e.toString());
+      LOG.warn("Cannot remove the promote journal entry of load {}: {}", loadId, e.getMessage());
     }
+  }
+
+  private static boolean isMarker(StoredObject o) {
+    return !o.location().endsWith(".tmp");
+  }
+
+  private static String name(String location) {
+    return location.substring(location.lastIndexOf('/') + 1);
   }
 
   /**
@@ -89,26 +94,17 @@ final class PromoteJournal {
    * @return how many files were removed
    */
   int recover(String pipeline, Predicate<String> committed) {
-    Path dir = directory(pipeline);
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    List<Path> markers = new ArrayList<>();
-    try (var list = Files.list(dir)) {
-      list.filter(p -> !p.getFileName().toString().endsWith(".tmp")).forEach(markers::add);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the promote journal " + dir + ": " + e, e);
+    List<StoredObject> markers = new ArrayList<>();
+    for (StoredObject o : storage.list(directory(pipeline))) {
+      if (isMarker(o) && o.location().indexOf('/', directory(pipeline).length()) < 0) {
+        markers.add(o);
+      }
     }
     int removed = 0;
-    for (Path marker : markers) {
-      String loadId = marker.getFileName().toString();
+    for (StoredObject marker : markers) {
+      String loadId = name(marker.location());
       if (!committed.test(loadId)) {
-        long since;
-        try {
-          since = Long.parseLong(Files.readString(marker, StandardCharsets.UTF_8).trim());
-        } catch (IOException | NumberFormatException e) {
-          since = 0;
-        }
+        long since = markerTime(marker.location());
         removed += removeUnreferencedSince(since - SLACK_MILLIS, otherPipelinesFrom(pipeline));
       }
       end(pipeline, loadId);
@@ -116,74 +112,62 @@ final class PromoteJournal {
     return removed;
   }
 
+  private long markerTime(String location) {
+    try {
+      return Long.parseLong(new String(storage.read(location), StandardCharsets.UTF_8).trim());
+    } catch (RuntimeException e) {
+      // unreadable or half written: everything before this journal opened may be the load's
+      return 0;
+    }
+  }
+
   /**
    * The earliest start of a promote of another pipeline still in the journal (in flight, or dead
    * and not yet recovered), minus the slack; files from then on may be that promote's and are kept.
    */
   private long otherPipelinesFrom(String pipeline) {
-    Path root = dataPath.resolve(DIRECTORY);
     long earliest = Long.MAX_VALUE;
-    try (var pipelines = Files.list(root)) {
-      for (Path p : pipelines.toList()) {
-        if (p.getFileName().toString().equals(pipeline) || !Files.isDirectory(p)) {
-          continue;
-        }
-        try (var markers = Files.list(p)) {
-          for (Path m : markers.toList()) {
-            try {
-              long t = Long.parseLong(Files.readString(m, StandardCharsets.UTF_8).trim());
-              earliest = Math.min(earliest, t - SLACK_MILLIS);
-            } catch (IOException | NumberFormatException e) {
-              // a marker being written right now: its promote has not written a file yet
-            }
-          }
-        }
+    String own = directory(pipeline);
+    for (StoredObject o : storage.list(root())) {
+      if (o.location().startsWith(own) || !isMarker(o)) {
+        continue;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the promote journal " + root + ": " + e, e);
+      try {
+        long t =
+            Long.parseLong(new String(storage.read(o.location()), StandardCharsets.UTF_8).trim());
+        earliest = Math.min(earliest, t - SLACK_MILLIS);
+      } catch (RuntimeException e) {
+        // a marker removed or being written right now: its promote has not written a file yet
+      }
     }
     return earliest;
   }
 
   private int removeUnreferencedSince(long sinceMillis, long protectedFromMillis) {
     long until = Math.min(openedAtMillis, protectedFromMillis);
-    Path journal = dataPath.resolve(DIRECTORY);
-    List<Path> orphans = new ArrayList<>();
-    try {
-      Files.walkFileTree(
-          dataPath,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-              return d.equals(journal) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-              String name = f.getFileName().toString();
-              long modified = attrs.lastModifiedTime().toMillis();
-              if (name.endsWith(".parquet") && modified >= sinceMillis && modified < until) {
-                orphans.add(f);
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list the data path " + dataPath + ": " + e, e);
+    String journal = root();
+    List<StoredObject> orphans = new ArrayList<>();
+    for (StoredObject o : storage.list(dataPath)) {
+      if (o.location().startsWith(journal) || !o.location().endsWith(".parquet")) {
+        continue;
+      }
+      if (o.lastModifiedMillis() >= sinceMillis && o.lastModifiedMillis() < until) {
+        orphans.add(o);
+      }
     }
     // read after listing, so a file another writer committed meanwhile counts as referenced
     Set<String> referenced = LakeCatalog.referencedFileNames(lake);
     int removed = 0;
-    for (Path f : orphans) {
-      if (referenced.contains(f.getFileName().toString())) {
+    for (StoredObject f : orphans) {
+      if (referenced.contains(name(f.location()))) {
         continue;
       }
       try {
-        if (Files.deleteIfExists(f)) {
+        if (storage.delete(f.location())) {
           removed++;
         }
-      } catch (IOException e) {
-        LOG.warn("Cannot remove the uncommitted file {}: {}", f, e.toString());
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot remove the uncommitted file {}: {}", f.location(), e.getMessage());
       }
     }
     return removed;

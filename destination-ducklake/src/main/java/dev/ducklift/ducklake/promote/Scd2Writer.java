@@ -140,6 +140,7 @@ final class Scd2Writer {
       String rows =
           Sql.liveRows(
               w.work,
+              w.lake.files(),
               files,
               LakeCatalog.scanColumns(w.lake, name),
               lakeColumns,

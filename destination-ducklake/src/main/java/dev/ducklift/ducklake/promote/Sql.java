@@ -2,6 +2,7 @@ package dev.ducklift.ducklake.promote;
 
 import dev.ducklift.ducklake.DataFileInfo;
 import dev.ducklift.ducklake.read.ParquetNode;
+import dev.ducklift.ducklake.storage.LakeFiles;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,10 +60,12 @@ final class Sql {
    * their statistics. Returns {@code null} for no files.
    *
    * @param engine DuckDB connection used to read the files' Parquet schemas
+   * @param lakeFiles gives local copies of the files (fetched only for the files given)
    * @param tableColumns the table's current top-level columns, name to column id
    */
   static String liveRows(
       Connection engine,
+      LakeFiles lakeFiles,
       List<DataFileInfo> files,
       Map<String, Long> tableColumns,
       List<String> columns,
@@ -76,11 +79,10 @@ final class Sql {
     Map<String, List<String>> plainByProjection = new LinkedHashMap<>();
     List<String> parts = new ArrayList<>();
     for (DataFileInfo f : files) {
-      String projection = projection(ParquetNode.read(engine, f.path()), tableColumns, columns);
+      String path = lakeFiles.readable(f.path());
+      String projection = projection(ParquetNode.read(engine, path), tableColumns, columns);
       if (f.deleteFilePath() == null) {
-        plainByProjection
-            .computeIfAbsent(projection, k -> new ArrayList<>())
-            .add(literal(f.path()));
+        plainByProjection.computeIfAbsent(projection, k -> new ArrayList<>()).add(literal(path));
       } else {
         parts.add(
             "SELECT "
@@ -88,11 +90,11 @@ final class Sql {
                 + " FROM (SELECT "
                 + projection
                 + ", file_row_number FROM read_parquet("
-                + literal(f.path())
+                + literal(path)
                 + ", file_row_number = true, hive_partitioning = false) p) WHERE file_row_number"
                 + " NOT IN (SELECT pos FROM"
                 + " read_parquet("
-                + literal(f.deleteFilePath())
+                + literal(lakeFiles.readable(f.deleteFilePath()))
                 + ")) AND ("
                 + filter
                 + ")");

@@ -1,6 +1,7 @@
 package dev.ducklift.ducklake.read;
 
 import dev.ducklift.core.DuckliftException;
+import dev.ducklift.ducklake.storage.LakeFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,6 +52,7 @@ public final class LakeReader implements AutoCloseable {
   private final boolean ownsCatalog;
   private final boolean encrypted;
   private Connection schemaEngine;
+  private LakeFiles files = LakeFiles.local();
   private final java.util.concurrent.atomic.AtomicLong sessionCount =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -141,7 +143,22 @@ public final class LakeReader implements AutoCloseable {
    * Opens a reader on a lake's catalog and data path (the lake stays open and owned by the caller).
    */
   public static LakeReader open(dev.ducklift.ducklake.DuckLake lake) {
-    return open(lake.catalog(), lake.dataPath());
+    LakeReader reader = open(lake.catalog(), lake.dataPath());
+    reader.files = lake.files();
+    return reader;
+  }
+
+  /**
+   * A local path DuckDB can read the lake file at {@code location} from (the file itself on a local
+   * lake, a cached copy of the object otherwise).
+   */
+  public String readable(String location) {
+    return files.readable(location);
+  }
+
+  /** The lake's files (storage, spool and read cache). */
+  public LakeFiles files() {
+    return files;
   }
 
   /** The catalog connection given at open. */
@@ -908,14 +925,13 @@ public final class LakeReader implements AutoCloseable {
     }
   }
 
-  /** The physical schema of a Parquet file (cached: lake files are immutable). */
   /** The physical schema of a Parquet file of the lake (cached: lake files are immutable). */
   public ParquetNode parquetSchema(String path) {
     return parquetSchema(engine(), path);
   }
 
   ParquetNode parquetSchema(Connection engine, String path) {
-    return parquetSchemas.computeIfAbsent(path, p -> ParquetNode.read(engine, p));
+    return parquetSchemas.computeIfAbsent(path, p -> ParquetNode.read(engine, files.readable(p)));
   }
 
   /** A session's connection and the name of its private in-memory database. */

@@ -161,10 +161,11 @@ final class TableScan {
         values.append(", ");
         paths.append(", ");
       }
-      paths.append(Sql.literal(f.path()));
+      String local = Sql.literal(reader.readable(f.path()));
+      paths.append(local);
       values
           .append('(')
-          .append(Sql.literal(f.path()))
+          .append(local)
           .append(", ")
           .append(f.id())
           .append(", CAST(")
@@ -226,13 +227,9 @@ final class TableScan {
           paths.append(", ");
           values.append(", ");
         }
-        paths.append(Sql.literal(f.deleteFile().path()));
-        values
-            .append('(')
-            .append(Sql.literal(f.deleteFile().path()))
-            .append(", ")
-            .append(f.id())
-            .append(')');
+        String local = Sql.literal(reader.readable(f.deleteFile().path()));
+        paths.append(local);
+        values.append('(').append(local).append(", ").append(f.id()).append(')');
       }
       StringBuilder sql =
           new StringBuilder(

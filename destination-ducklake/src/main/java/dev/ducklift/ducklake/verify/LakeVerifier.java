@@ -9,9 +9,10 @@ import dev.ducklift.ducklake.read.ParquetNode;
 import dev.ducklift.ducklake.read.Snapshot;
 import dev.ducklift.ducklake.read.SnapshotChange;
 import dev.ducklift.ducklake.read.Sql;
+import dev.ducklift.ducklake.storage.LakeStorage;
+import dev.ducklift.ducklake.storage.StoredObject;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -928,7 +929,7 @@ public final class LakeVerifier {
         "SELECT "
             + String.join(", ", selects)
             + " FROM read_parquet("
-            + Sql.literal(f.path())
+            + Sql.literal(reader.readable(f.path()))
             + ", hive_partitioning = false)";
     Connection engine = reader.engine();
     try (Statement st = engine.createStatement();
@@ -1086,16 +1087,17 @@ public final class LakeVerifier {
       if (!normalized.startsWith(root)) {
         problem(Check.PATHS, subject, "Resolves outside the data path " + reader.dataPath());
       }
-    } else {
-      return true;
+    } else if (!path.startsWith(reader.dataPath())) {
+      problem(Check.PATHS, subject, "Resolves outside the data path " + reader.dataPath());
     }
-    Path file = Path.of(path);
-    if (!Files.isRegularFile(file)) {
-      problem(Check.MISSING_FILE, subject, "The file does not exist");
-      return false;
-    }
+    LakeStorage storage = reader.files().storage();
     try {
-      long actual = Files.size(file);
+      StoredObject object = storage.stat(path);
+      if (object == null) {
+        problem(Check.MISSING_FILE, subject, "The file does not exist");
+        return false;
+      }
+      long actual = object.size();
       if (actual != size) {
         problem(
             Check.FILE_SIZE,
@@ -1103,7 +1105,7 @@ public final class LakeVerifier {
             "file_size_bytes " + size + " but the file has " + actual + " bytes");
       }
       if (footer != null && footer != 0) {
-        long actualFooter = footerSize(file);
+        long actualFooter = footerSize(storage.read(path, Math.max(0, actual - 8), 8), actual);
         if (actualFooter != footer) {
           problem(
               Check.FILE_SIZE,
@@ -1111,11 +1113,25 @@ public final class LakeVerifier {
               "footer_size " + footer + " but the file's footer is " + actualFooter);
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       problem(Check.MISSING_FILE, subject, "Cannot read: " + e.getMessage());
       return false;
     }
     return true;
+  }
+
+  /** The footer length from the last 8 bytes of a Parquet file of {@code length} bytes. */
+  static long footerSize(byte[] tail, long length) throws IOException {
+    if (length < 12 || tail.length != 8) {
+      throw new IOException("Too short for Parquet");
+    }
+    if (tail[4] != 'P' || tail[5] != 'A' || tail[6] != 'R' || tail[7] != '1') {
+      throw new IOException("No PAR1 magic at the end");
+    }
+    return (tail[0] & 0xFFL)
+        | (tail[1] & 0xFFL) << 8
+        | (tail[2] & 0xFFL) << 16
+        | (tail[3] & 0xFFL) << 24;
   }
 
   static long footerSize(Path file) throws IOException {
@@ -1150,7 +1166,7 @@ public final class LakeVerifier {
       return;
     }
     Connection engine = reader.engine();
-    String file = Sql.literal(d.path());
+    String file = Sql.literal(reader.readable(d.path()));
     try (Statement st = engine.createStatement()) {
       List<String> types = new ArrayList<>();
       List<String> names = new ArrayList<>();

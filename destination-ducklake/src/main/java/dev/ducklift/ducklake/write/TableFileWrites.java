@@ -7,6 +7,7 @@ import dev.ducklift.ducklake.DuckLakeOptions;
 import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.catalog.CatalogDatabase;
 import dev.ducklift.ducklake.internal.LakePaths;
+import dev.ducklift.ducklake.storage.LakeFiles;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,9 +36,14 @@ final class TableFileWrites {
   private final String dataPath;
   private final DuckLakeOptions options;
   private final Supplier<Connection> scratch;
+  private final LakeFiles files;
 
   TableFileWrites(
-      ChangeModel model, String dataPath, DuckLakeOptions options, Supplier<Connection> scratch) {
+      ChangeModel model,
+      String dataPath,
+      LakeFiles files,
+      DuckLakeOptions options,
+      Supplier<Connection> scratch) {
     this.model = model;
     this.db = model.db;
     this.reads = model.reads;
@@ -46,21 +52,63 @@ final class TableFileWrites {
     this.dataPath = dataPath;
     this.options = options;
     this.scratch = scratch;
+    this.files = files;
+  }
+
+  /**
+   * Publishes files DuckDB wrote into {@code spool} as objects of {@code directory} (their
+   * locations), removing the spool; on failure nothing of them is left.
+   */
+  private List<WrittenFile> publish(List<WrittenFile> spooled, String spool, String directory) {
+    try {
+      Map<String, String> targets = new LinkedHashMap<>();
+      List<WrittenFile> out = new ArrayList<>();
+      for (WrittenFile f : spooled) {
+        String location = directory + f.relativePath();
+        targets.put(f.absolutePath(), location);
+        out.add(
+            new WrittenFile(
+                location,
+                f.relativePath(),
+                f.recordCount(),
+                f.fileSizeBytes(),
+                f.footerSize(),
+                f.columnStats(),
+                f.partitionValues()));
+      }
+      files.publishAll(targets);
+      return out;
+    } finally {
+      files.discardSpool(spool);
+    }
+  }
+
+  private WrittenFile publish(WrittenFile spooled, String spool, String directory) {
+    return publish(List.of(spooled), spool, directory).get(0);
   }
 
   /** Writes the rows of {@code query} (run on {@code duckdb}) as new data files of the table. */
   long append(TableName name, Connection duckdb, String query) {
     model.checkOpen();
     TableModel t = model.table(name);
-    List<WrittenFile> written =
-        ParquetFiles.writeData(
-            duckdb == null ? scratch.get() : duckdb,
-            query,
-            t.label(),
-            t.columns,
-            t.directory(dataPath),
-            options.targetFileSizeBytes(),
-            model.partitions.of(t));
+    String directory = t.directory(dataPath);
+    String spool = files.spool(directory);
+    List<WrittenFile> written;
+    try {
+      written =
+          ParquetFiles.writeData(
+              duckdb == null ? scratch.get() : duckdb,
+              query,
+              t.label(),
+              t.columns,
+              spool,
+              options.targetFileSizeBytes(),
+              model.partitions.of(t));
+    } catch (RuntimeException e) {
+      files.discardSpool(spool);
+      throw e;
+    }
+    written = publish(written, spool, directory);
     t.files.addAll(written);
     return written.stream().mapToLong(WrittenFile::recordCount).sum();
   }
@@ -98,7 +146,8 @@ final class TableFileWrites {
         candidates.put(LakePaths.resolve(tableDir, f.path(), f.relative()), f);
       }
     }
-    Map<String, Long> matches = matchingRows(duck, t, schemaMap, predicate, candidates.keySet());
+    Map<String, Long> matches =
+        matchingRows(duck, t, schemaMap, predicate, candidates.keySet(), files);
     long total = 0;
     for (Map.Entry<String, Long> m : matches.entrySet()) {
       String dataFile = m.getKey();
@@ -120,7 +169,7 @@ final class TableFileWrites {
           "SELECT file_row_number AS pos"
               + (tag != null ? ", CAST(" + tag + " AS BIGINT) AS snap" : "")
               + " FROM read_parquet("
-              + literal(dataFile)
+              + literal(files.readable(dataFile))
               + ", schema = "
               + schemaMap
               + ", file_row_number = true, hive_partitioning = false) WHERE ("
@@ -133,17 +182,18 @@ final class TableFileWrites {
                 ? matching
                 : matching
                     + " UNION SELECT pos FROM read_parquet("
-                    + literal(previous.deleteFile().absolutePath())
+                    + literal(files.readable(previous.deleteFile().absolutePath()))
                     + ")";
       } else {
         String existing;
         if (previous != null) {
           existing =
               "SELECT pos, _ducklake_internal_snapshot_id AS snap FROM read_parquet("
-                  + literal(previous.deleteFile().absolutePath())
+                  + literal(files.readable(previous.deleteFile().absolutePath()))
                   + ")";
         } else {
-          String path = LakePaths.resolve(tableDir, f.deletePath(), f.deleteRelative());
+          String path =
+              files.readable(LakePaths.resolve(tableDir, f.deletePath(), f.deleteRelative()));
           existing =
               "SELECT pos, "
                   + (hasSnapshotColumn(duck, path, t)
@@ -160,27 +210,42 @@ final class TableFileWrites {
                 + matching
                 + ") GROUP BY pos";
       }
-      WrittenFile del =
-          ParquetFiles.writeDeletes(duck, dataFile, positions, tag != null, tableDir, t.label());
+      String spool = files.spool(tableDir);
+      WrittenFile del;
+      long smallest;
+      try {
+        del = ParquetFiles.writeDeletes(duck, dataFile, positions, tag != null, spool, t.label());
+        long newly = del.recordCount() - before;
+        if (newly == 0 || del.recordCount() == f.recordCount()) {
+          ParquetFiles.deleteQuietly(del.absolutePath());
+          files.discardSpool(spool);
+          if (newly == 0) {
+            continue;
+          }
+          if (previous != null) {
+            files.deleteQuietly(previous.deleteFile().absolutePath());
+          }
+          t.deletes.put(f.dataFileId(), TableModel.DeletePlan.endFile(f, newly + earlier));
+          total += newly;
+          continue;
+        }
+        smallest = tag == null ? 0 : smallestTag(duck, del, t);
+      } catch (RuntimeException e) {
+        files.discardSpool(spool);
+        throw e;
+      }
       long newly = del.recordCount() - before;
-      if (newly == 0) {
-        ParquetFiles.deleteQuietly(del.absolutePath());
-        continue;
-      }
+      del = publish(del, spool, tableDir);
       if (previous != null) {
-        ParquetFiles.deleteQuietly(previous.deleteFile().absolutePath());
+        files.deleteQuietly(previous.deleteFile().absolutePath());
       }
-      if (del.recordCount() == f.recordCount()) {
-        ParquetFiles.deleteQuietly(del.absolutePath());
-        t.deletes.put(f.dataFileId(), TableModel.DeletePlan.endFile(f, newly + earlier));
-      } else if (tag == null) {
+      if (tag == null) {
         t.deletes.put(
             f.dataFileId(), new TableModel.DeletePlan(f, del, false, newly + earlier, null, 0));
       } else {
         t.deletes.put(
             f.dataFileId(),
-            new TableModel.DeletePlan(
-                f, del, false, newly + earlier, tag, smallestTag(duck, del, t)));
+            new TableModel.DeletePlan(f, del, false, newly + earlier, tag, smallest));
       }
       total += newly;
     }
@@ -242,21 +307,20 @@ final class TableFileWrites {
         String dir =
             old.absolutePath()
                 .substring(0, old.absolutePath().length() - old.relativePath().length());
+        String oldCopy = files.readable(old.absolutePath());
         String positions =
             "SELECT pos, CASE WHEN _ducklake_internal_snapshot_id = "
                 + p.taggedAs()
                 + " THEN "
                 + snapshot
                 + " ELSE _ducklake_internal_snapshot_id END AS snap FROM read_parquet("
-                + literal(old.absolutePath())
+                + literal(oldCopy)
                 + ")";
         String dataFile;
         try (Statement s = scratch.get().createStatement();
             ResultSet rs =
                 s.executeQuery(
-                    "SELECT file_path FROM read_parquet("
-                        + literal(old.absolutePath())
-                        + ") LIMIT 1")) {
+                    "SELECT file_path FROM read_parquet(" + literal(oldCopy) + ") LIMIT 1")) {
           rs.next();
           dataFile = rs.getString(1);
         } catch (SQLException ex) {
@@ -269,21 +333,39 @@ final class TableFileWrites {
                   + ex.getMessage(),
               ex);
         }
-        WrittenFile fresh =
-            ParquetFiles.writeDeletes(scratch.get(), dataFile, positions, true, dir, t.label());
+        String spool = files.spool(dir);
+        WrittenFile fresh;
+        try {
+          fresh =
+              ParquetFiles.writeDeletes(scratch.get(), dataFile, positions, true, spool, t.label());
+        } catch (RuntimeException ex) {
+          files.discardSpool(spool);
+          throw ex;
+        }
+        fresh = publish(fresh, spool, dir);
         e.setValue(
             new TableModel.DeletePlan(
                 p.file(), fresh, false, p.newlyDeleted(), snapshot, p.beginSnapshot()));
-        ParquetFiles.deleteQuietly(old.absolutePath());
+        files.deleteQuietly(old.absolutePath());
       }
     }
   }
 
   /** Rows matching the predicate per data file (deleted rows included), one scan for all files. */
   private static Map<String, Long> matchingRows(
-      Connection duck, TableModel t, String schemaMap, String predicate, Set<String> files) {
+      Connection duck,
+      TableModel t,
+      String schemaMap,
+      String predicate,
+      Set<String> files,
+      LakeFiles storage) {
     Map<String, Long> out = new LinkedHashMap<>();
-    List<String> all = new ArrayList<>(files);
+    // DuckDB reads local copies; the file names it reports are mapped back to locations
+    Map<String, String> locations = new LinkedHashMap<>();
+    for (String f : files) {
+      locations.put(storage.readable(f), f);
+    }
+    List<String> all = new ArrayList<>(locations.keySet());
     for (int from = 0; from < all.size(); from += 500) {
       List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
       StringBuilder list = new StringBuilder("[");
@@ -302,7 +384,7 @@ final class TableFileWrites {
       try (Statement s = duck.createStatement();
           ResultSet rs = s.executeQuery(sql)) {
         while (rs.next()) {
-          out.put(rs.getString(1), rs.getLong(2));
+          out.put(locations.getOrDefault(rs.getString(1), rs.getString(1)), rs.getLong(2));
         }
       } catch (SQLException e) {
         throw new DuckLakeException(
@@ -405,11 +487,11 @@ final class TableFileWrites {
   void discard(TableName name) {
     TableModel t = model.table(name);
     for (WrittenFile f : t.files) {
-      ParquetFiles.deleteQuietly(f.absolutePath());
+      files.deleteQuietly(f.absolutePath());
     }
     for (TableModel.DeletePlan p : t.deletes.values()) {
       if (p.deleteFile() != null) {
-        ParquetFiles.deleteQuietly(p.deleteFile().absolutePath());
+        files.deleteQuietly(p.deleteFile().absolutePath());
       }
     }
     t.files.clear();
@@ -419,11 +501,11 @@ final class TableFileWrites {
   void deleteAll() {
     for (TableModel t : tables) {
       for (WrittenFile f : t.files) {
-        ParquetFiles.deleteQuietly(f.absolutePath());
+        files.deleteQuietly(f.absolutePath());
       }
       for (TableModel.DeletePlan p : t.deletes.values()) {
         if (p.deleteFile() != null) {
-          ParquetFiles.deleteQuietly(p.deleteFile().absolutePath());
+          files.deleteQuietly(p.deleteFile().absolutePath());
         }
       }
     }

@@ -8,6 +8,7 @@ import dev.ducklift.ducklake.DuckLakeOptions;
 import dev.ducklift.ducklake.LakeType;
 import dev.ducklift.ducklake.TableName;
 import dev.ducklift.ducklake.catalog.CatalogDatabase;
+import dev.ducklift.ducklake.storage.LakeFiles;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Set;
@@ -30,22 +31,23 @@ public final class TransactionState {
 
   public TransactionState(
       CatalogDatabase db, String dataPath, DuckLakeOptions options, Supplier<Connection> scratch) {
-    this(db, dataPath, options, scratch, new ColumnCache());
+    this(db, dataPath, LakeFiles.local(), options, scratch, new ColumnCache());
   }
 
   /**
    * Starts a transaction at the latest snapshot, taking the columns of tables from {@code
    * columnCache} when the base snapshot's schema version matches (shared by the transactions of one
-   * lake).
+   * lake), its files going through {@code lakeFiles}.
    */
   public TransactionState(
       CatalogDatabase db,
       String dataPath,
+      LakeFiles lakeFiles,
       DuckLakeOptions options,
       Supplier<Connection> scratch,
       ColumnCache columnCache) {
     this.model = new ChangeModel(db, columnCache);
-    this.files = new TableFileWrites(model, dataPath, options, scratch);
+    this.files = new TableFileWrites(model, dataPath, lakeFiles, options, scratch);
     this.commitLoop = new CommitLoop(model, dataPath, options, files, this::abort);
   }
 
